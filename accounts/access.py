@@ -1,0 +1,192 @@
+"""The one answer to "may this user read / edit / comment on / administer X".
+
+An `Access` is built once per request from the user's role grants (one query), and every selector
+filters by it. docs/authorization.md is the matrix these methods implement; tests/accounts/test_access.py
+follows it row by row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from alwaysevents.tenancy import ALL_ORGANISATIONS, OrganisationIds
+
+from .models import Role, RoleGrant
+
+if TYPE_CHECKING:
+    from coproduction.models import Project
+    from programmes.models import Organisation
+
+
+def _ids(grants, role: str, target: str) -> frozenset[uuid.UUID]:
+    return frozenset(
+        getattr(grant, f"{target}_id")
+        for grant in grants
+        if grant.role == role and getattr(grant, f"{target}_id")
+    )
+
+
+@dataclass
+class Access:
+    user: object
+    grants: tuple[RoleGrant, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def for_user(cls, user) -> Access:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return cls(user=user)
+        return cls(user=user, grants=tuple(RoleGrant.objects.filter(user=user).select_related("project")))
+
+    # --- what the grants say ----------------------------------------------------------------
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.grants)
+
+    @cached_property
+    def administered_programme_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.PROGRAMME_ADMIN, "programme")
+
+    @cached_property
+    def coached_programme_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.COACH, "programme")
+
+    @cached_property
+    def coached_cohort_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.COACH, "cohort")
+
+    @cached_property
+    def viewed_system_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.SYSTEM_VIEWER, "organisation")
+
+    @cached_property
+    def administered_organisation_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.ORGANISATION_ADMIN, "organisation")
+
+    @cached_property
+    def buddy_project_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.BUDDY, "project")
+
+    @cached_property
+    def team_project_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.TEAM_MEMBER, "project") | _ids(self.grants, Role.PARTNER, "project")
+
+    @property
+    def is_programme_admin(self) -> bool:
+        return bool(self.administered_programme_ids)
+
+    @property
+    def is_coach(self) -> bool:
+        return bool(self.coached_programme_ids or self.coached_cohort_ids)
+
+    # --- the tenant scope: every organisation any grant reaches -------------------------------
+
+    @cached_property
+    def organisation_ids(self) -> OrganisationIds:
+        from programmes.models import Enrolment, Organisation
+
+        if getattr(self.user, "is_superuser", False):
+            return ALL_ORGANISATIONS
+        ids = set(self.administered_organisation_ids) | set(self.viewed_system_ids)
+        ids |= {grant.project.organisation_id for grant in self.grants if grant.project_id}
+        if self.viewed_system_ids:
+            ids |= set(
+                Organisation.objects.filter(system_id__in=self.viewed_system_ids).values_list("id", flat=True)
+            )
+        programme_ids = self.administered_programme_ids | self.coached_programme_ids
+        if programme_ids or self.coached_cohort_ids:
+            ids |= set(
+                Enrolment.objects.filter(
+                    Q(cohort__programme_id__in=programme_ids) | Q(cohort_id__in=self.coached_cohort_ids)
+                ).values_list("organisation_id", flat=True)
+            )
+        return frozenset(ids)
+
+    # --- projects ----------------------------------------------------------------------------
+
+    def readable_projects(self) -> Q:
+        """A filter for Project querysets: the projects this user may read."""
+        if getattr(self.user, "is_superuser", False):
+            return Q()
+        programme_ids = self.administered_programme_ids | self.coached_programme_ids
+        condition = (
+            Q(pk__in=self.buddy_project_ids | self.team_project_ids)
+            | Q(organisation_id__in=self.administered_organisation_ids)
+            | Q(organisation_id__in=self.viewed_system_ids)
+            | Q(organisation__system_id__in=self.viewed_system_ids)
+            | Q(enrolment__cohort__programme_id__in=programme_ids)
+            | Q(enrolment__cohort_id__in=self.coached_cohort_ids)
+        )
+        return condition
+
+    def can_read_project(self, project: Project) -> bool:
+        if getattr(self.user, "is_superuser", False):
+            return True
+        cohort = project.enrolment.cohort
+        return (
+            project.pk in self.buddy_project_ids
+            or project.pk in self.team_project_ids
+            or project.organisation_id in self.administered_organisation_ids
+            or project.organisation_id in self.viewed_system_ids
+            or project.organisation.system_id in self.viewed_system_ids
+            or cohort.programme_id in (self.administered_programme_ids | self.coached_programme_ids)
+            or cohort.pk in self.coached_cohort_ids
+        )
+
+    def can_edit_project(self, project: Project) -> bool:
+        """Edit the team's records: its team members, partners and its organisation's admins."""
+        return (
+            project.pk in self.team_project_ids
+            or project.organisation_id in self.administered_organisation_ids
+        )
+
+    def can_comment_on_project(self, project: Project) -> bool:
+        """Comment: everyone who supports or runs the project; a system viewer only reads."""
+        cohort = project.enrolment.cohort
+        return (
+            self.can_edit_project(project)
+            or project.pk in self.buddy_project_ids
+            or cohort.pk in self.coached_cohort_ids
+            or cohort.programme_id in (self.coached_programme_ids | self.administered_programme_ids)
+        )
+
+    def require_read_project(self, project: Project) -> None:
+        if not self.can_read_project(project):
+            raise Http404("No such project")
+
+    def require_edit_project(self, project: Project) -> None:
+        self.require_read_project(project)
+        if not self.can_edit_project(project):
+            raise PermissionDenied("Only the project's team can change its records")
+
+    def require_comment_on_project(self, project: Project) -> None:
+        self.require_read_project(project)
+        if not self.can_comment_on_project(project):
+            raise PermissionDenied("You can read this project but not comment on it")
+
+    # --- organisations and programmes --------------------------------------------------------
+
+    def can_administer_organisation(self, organisation: Organisation) -> bool:
+        if organisation.pk in self.administered_organisation_ids:
+            return True
+        return organisation.enrolments.filter(
+            cohort__programme_id__in=self.administered_programme_ids
+        ).exists()
+
+    def can_administer_programme(self, programme_id: uuid.UUID) -> bool:
+        return programme_id in self.administered_programme_ids
+
+    def require_administer_organisation(self, organisation: Organisation) -> None:
+        if not self.can_administer_organisation(organisation):
+            raise Http404("No such organisation")
+
+    @property
+    def can_invite(self) -> bool:
+        return bool(self.administered_organisation_ids or self.administered_programme_ids)

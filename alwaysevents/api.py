@@ -1,0 +1,36 @@
+"""What every API view shares: the request's Access after authentication, pagination and errors."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from accounts.access import Access
+from alwaysevents.concurrency import StaleEdit
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class BaseApi(APIView):
+    """Token authentication happens inside DRF, after the middleware built the request's Access for an
+    anonymous user; rebuild it for the authenticated user so selectors and the tenant scope follow them."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request._request.access = Access.for_user(request.user)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, StaleEdit):
+        exc = exceptions.APIException(detail=str(exc), code="stale_edit")
+        exc.status_code = 409
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    return drf_exception_handler(exc, context)

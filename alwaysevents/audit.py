@@ -1,0 +1,42 @@
+"""The one way to record a write. Every write service calls `audit`; it refuses to log without an actor."""
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def audit(
+    *,
+    action: str,
+    obj: models.Model,
+    actor=None,
+    system_job: str = "",
+    changed: Iterable[str] = (),
+    organisation=None,
+) -> AuditEvent:
+    """Record that `actor` (a user) or `system_job` (a named job) did `action` to `obj`.
+
+    Only field names are kept, never values: a changed field may hold words a patient wrote.
+    """
+    if actor is None and not system_job:
+        raise ValueError("An audit event needs the user who acted or the name of the system job")
+    if actor is not None and not actor.is_authenticated:
+        raise ValueError("An anonymous visitor cannot be the actor of an audit event; name the system job")
+    return AuditEvent.objects.create(
+        actor=actor,
+        system_job=system_job,
+        organisation_id=organisation.pk if organisation is not None else _organisation_id_of(obj),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changed_fields=sorted(changed),
+    )
+
+
+def _organisation_id_of(obj: models.Model):
+    if obj._meta.label_lower == "programmes.organisation":
+        return obj.pk
+    return getattr(obj, "organisation_id", None)

@@ -1,0 +1,47 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import api as accounts_api
+from accounts import views as accounts_views
+from coproduction import api as coproduction_api
+from coproduction import views as coproduction_views
+
+from . import views
+
+admin.site.site_header = "Always Events programme admin"
+admin.site.site_title = "Always Events admin"
+# The admin signs in through allauth, so its login has the same rate limits and two-step verification.
+admin.site.login = secure_admin_login(admin.site.login)
+
+api_v1 = [
+    path("me/", accounts_api.MeApi.as_view(), name="api_me"),
+    path("projects/", coproduction_api.ProjectListApi.as_view(), name="api_project_list"),
+    path(
+        "projects/<uuid:project_id>/", coproduction_api.ProjectDetailApi.as_view(), name="api_project_detail"
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("projects/", coproduction_views.project_list, name="project_list"),
+    path("projects/<uuid:project_id>/", coproduction_views.project_detail, name="project_detail"),
+    path("projects/<uuid:project_id>/edit/", coproduction_views.project_edit, name="project_edit"),
+    path("account/", accounts_views.account, name="account"),
+    path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),
+    path("account/tokens/<uuid:token_id>/revoke/", accounts_views.api_token_delete, name="api_token_revoke"),
+    path("invitations/new/", accounts_views.invitation_new, name="invitation_create"),
+    path("invitations/<str:token>/", accounts_views.invitation_respond, name="invitation_accept"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "api/docs/",
+        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
+]

@@ -1,0 +1,135 @@
+"""Organisations, programmes, cohorts, phases and enrolments: the reference data every project hangs from."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Organisation(models.Model):
+    """An NHS provider or an integrated care system: the tenant."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        SYSTEM = "system", "Integrated care system"
+
+    class ProviderType(models.TextChoices):
+        ACUTE = "acute", "Acute"
+        COMMUNITY = "community", "Community"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        PRIMARY_CARE = "primary_care", "Primary care"
+        SOCIAL_CARE = "social_care", "Social care"
+        AMBULANCE = "ambulance", "Ambulance"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind)
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    provider_type = models.CharField(max_length=20, choices=ProviderType, blank=True)
+    system = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="providers",
+        limit_choices_to={"kind": Kind.SYSTEM},
+        help_text="The integrated care system a provider belongs to.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="provider") & ~Q(provider_type=""))
+                | (Q(kind="system") & Q(provider_type="") & Q(system__isnull=True)),
+                name="organisation_kind_fields",
+                violation_error_message="A provider needs a type; a system has neither a type nor a system.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == self.Kind.SYSTEM
+
+
+class Programme(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    """One step of a programme's journey; each programme keeps its own list (DOMAIN.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "order"], name="phase_unique_order_in_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.name}"
+
+
+class Cohort(models.Model):
+    """A wave of organisations that starts together with a launch day."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    launch_date = models.DateField()
+
+    class Meta:
+        ordering = ["programme", "launch_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="cohort_unique_name_in_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.name}"
+
+
+class Enrolment(models.Model):
+    """An organisation's place in a cohort. A reference row the programme admin keeps, not tenant data:
+    access rules read it before any tenant scope exists (docs/adr/001-tenancy.md)."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    executive_sponsor = models.CharField(max_length=200, blank=True, help_text="Name and job title.")
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    enrolled_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "cohort"], name="enrolment_unique_per_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.cohort}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:programmes_enrolment_change", args=[self.pk])

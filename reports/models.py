@@ -1,0 +1,1 @@
+"""Report runs and exports arrive with the dashboards and reports issue."""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts the web server and a Celery worker on the embedded defaults (SQLite, filesystem broker, no Redis),
+# with the demo data loaded. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG=${DEBUG:-true}
+export MFA_REQUIRED_ROLES=${MFA_REQUIRED_ROLES-}   # the demo logins have no authenticator app; see README
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
+export PYTHONUNBUFFERED=1
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+mkdir -p var/broker var/broker-processed
+
+$PY manage.py migrate --no-input -v 0
+$PY manage.py seed_demo > /dev/null
+
+.venv/bin/celery -A alwaysevents worker --loglevel WARNING --concurrency 1 --pool solo > var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
+
+cat <<MSG
+
+  Always Events is running at http://127.0.0.1:$PORT/
+  A Celery worker is running too (its log: var/worker.log). Press Ctrl-C to stop both.
+
+  Demo logins (password: ${DEMO_PASSWORD:-demo-always-events})
+    admin@example.org     programme admin
+    coach@example.org     coach of cohort 1
+    buddy@example.org     buddy of the RNOH project
+    ics@example.org       viewer of the Somerset system
+    lead@example.org      team member, RNOH project
+    partner@example.org   patient partner, RNOH project
+    other@example.org     team member of a Derbyshire project
+
+MSG
+$PY manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -1,0 +1,78 @@
+"""Follows docs/authorization.md row by row: each role's read / edit / comment on project A, and scope."""
+
+import pytest
+
+from accounts.access import Access
+from coproduction.selectors import projects_visible
+
+# persona: (read A, edit A, comment on A, read B)
+MATRIX = {
+    "programme_admin": (True, False, True, True),
+    "coach_1": (True, False, True, False),
+    "coach_2": (False, False, False, True),
+    "a_buddy": (True, False, True, False),
+    "b_buddy": (False, False, False, True),
+    "a_viewer": (True, False, False, False),
+    "b_viewer": (False, False, False, True),
+    "a_admin": (True, True, True, False),
+    "a_member": (True, True, True, False),
+    "a_partner": (True, True, True, False),
+    "b_member": (False, False, False, True),
+    "nobody": (False, False, False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", MATRIX)
+def test_each_role_reads_edits_and_comments_as_the_matrix_says(world, system_scope, persona):
+    access = Access.for_user(getattr(world, persona))
+    project_a = world.project_a
+    read_a, edit_a, comment_a, read_b = MATRIX[persona]
+    assert access.can_read_project(project_a) is read_a
+    assert access.can_edit_project(project_a) is edit_a
+    assert access.can_comment_on_project(project_a) is comment_a
+    assert access.can_read_project(world.project_b) is read_b
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", MATRIX)
+def test_the_selector_filter_agrees_with_the_object_check(world, system_scope, persona):
+    access = Access.for_user(getattr(world, persona))
+    visible = set(projects_visible(access=access))
+    expected = {p for p in (world.project_a, world.project_b) if access.can_read_project(p)}
+    assert visible == expected
+
+
+@pytest.mark.django_db
+def test_the_tenant_scope_holds_only_organisations_a_grant_reaches(world):
+    assert Access.for_user(world.a_member).organisation_ids == {world.org_a.pk}
+    assert Access.for_user(world.a_viewer).organisation_ids == {world.system_a.pk, world.org_a.pk}
+    assert Access.for_user(world.coach_2).organisation_ids == {world.org_b.pk}
+    assert Access.for_user(world.nobody).organisation_ids == frozenset()
+
+
+@pytest.mark.django_db
+def test_a_system_viewer_sees_the_systems_own_projects(world, system_scope):
+    from tests.world import make_project
+
+    system_project = make_project(
+        world.system_a, world.cohort_1, "Alpha system-wide discharge", world.programme
+    )
+    visible = set(projects_visible(access=Access.for_user(world.a_viewer)))
+    assert visible == {world.project_a, system_project}
+
+
+@pytest.mark.django_db
+def test_an_organisation_admin_administers_only_their_organisation(world):
+    access = Access.for_user(world.a_admin)
+    assert access.can_administer_organisation(world.org_a)
+    assert not access.can_administer_organisation(world.org_b)
+    assert Access.for_user(world.programme_admin).can_administer_organisation(world.org_b)
+    assert not Access.for_user(world.a_member).can_administer_organisation(world.org_a)
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_has_no_access(world, system_scope):
+    world.a_member.is_active = False
+    world.a_member.save()
+    assert not Access.for_user(world.a_member).can_read_project(world.project_a)

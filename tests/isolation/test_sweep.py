@@ -1,0 +1,202 @@
+"""The isolation sweep: every named route and every OpenAPI path, requested with organisation A's objects by
+people who must not see them (404 or a login redirect, and no A identifiers in the body) and by A's own
+team (200, so the sweep cannot pass vacuously). A new route whose parameters have no sample fails here."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.services import api_token_create
+from programmes.models import Organisation
+
+# One sample for every URL parameter name. Protected samples belong to organisation A (or to A's team member).
+SAMPLES = {
+    "project_id": lambda world: world.project_a.pk,
+    "token_id": lambda world: world.a_member_token.pk,
+    # Bearer links: an unknown one must reveal nothing (valid ones are tested in tests/accounts).
+    "token": lambda world: "not-a-real-invitation-token",
+    "key": lambda world: "not-a-real-key",
+    "uidb36": lambda world: "zz",
+    # The Django admin (programme admins only).
+    "object_id": lambda world: world.org_a.pk,
+    "app_label": lambda world: "programmes",
+    "content_type_id": lambda world: ContentType.objects.get_for_model(Organisation).pk,
+}
+PROTECTED_PARAMETERS = {"project_id", "token_id"}
+
+# Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
+PUBLIC_ROUTES = {
+    "healthz",
+    "api_schema",
+    "api_docs",
+    "invitation_accept",
+    "account_login",
+    "account_signup",
+    "account_logout",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "mfa_authenticate",
+    "account_signup_by_passkey",
+    "account_login_code_confirm",
+    "account_confirm_login_code",
+    "account_verify_phone",
+    "account_confirm_password_reset_code",
+    "account_request_login_code",
+    "admin:login",
+}
+# The owner of a protected route, when it is not A's team member.
+OWNERS = {}
+OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    parameters: tuple[str, ...]
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(PROTECTED_PARAMETERS & set(self.parameters))
+
+
+def all_routes() -> list[Route]:
+    """Every named route of the URLconf, namespaced, with the parameter names reverse() needs."""
+    return sorted(_named_routes(get_resolver(), ""), key=lambda route: route.name)
+
+
+def _named_routes(resolver, namespace: str):
+    for key, possibilities in resolver.reverse_dict.items():
+        if isinstance(key, str):
+            yield Route(f"{namespace}{key}", tuple(possibilities[0][0][1]))
+    for inner_namespace, (_, inner) in resolver.namespace_dict.items():
+        yield from _named_routes(inner, f"{namespace}{inner_namespace}:")
+
+
+ROUTES = all_routes()
+
+
+@pytest.fixture
+def sweep_world(world):
+    world.a_member_token, _ = api_token_create(user=world.a_member, name="sweep")
+    return world
+
+
+def identifiers_of_a(world) -> list[str]:
+    return [str(world.project_a.pk), world.project_a.title]
+
+
+def reverse_with_samples(route: Route, world) -> str:
+    missing = [name for name in route.parameters if name not in SAMPLES]
+    assert not missing, f"route {route.name} has parameters with no sample in SAMPLES: {missing}"
+    return reverse(route.name, kwargs={name: SAMPLES[name](world) for name in route.parameters})
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_reveals_nothing_of_a(response, world, who: str, url: str) -> None:
+    body = response.content.decode(errors="replace")
+    for identifier in identifiers_of_a(world):
+        assert identifier not in body, f"{who} saw {identifier!r} of organisation A at {url}"
+
+
+def assert_sent_to_sign_in(response, url: str) -> None:
+    if response.status_code in (401, 403):
+        return
+    assert response.status_code == 302, f"anonymous GET {url} answered {response.status_code}"
+    assert re.match(r"^/(accounts|admin)/login/", response["Location"]), response["Location"]
+
+
+def test_every_route_is_swept():
+    names = {route.name for route in ROUTES}
+    assert {"project_detail", "project_edit", "api_project_detail", "home"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
+def test_route_is_isolated(route, sweep_world):
+    world = sweep_world
+    url = reverse_with_samples(route, world)
+
+    anonymous = client_for(None).get(url)
+    if route.name not in PUBLIC_ROUTES:
+        assert_sent_to_sign_in(anonymous, url)
+    assert anonymous.status_code < 500
+    assert_reveals_nothing_of_a(anonymous, world, "anonymous", url)
+
+    for persona in OUTSIDERS:
+        client = client_for(getattr(world, persona))
+        statuses = {}
+        for method in ("get", "post") if route.is_protected else ("get",):
+            response = getattr(client, method)(url)
+            statuses[method] = response.status_code
+            assert response.status_code < 500, f"{persona} {method.upper()} {url}: {response.status_code}"
+            assert_reveals_nothing_of_a(response, world, persona, url)
+        if route.is_protected:
+            # 405 is fine for a method the route never takes; the method it does take must answer 404.
+            assert set(statuses.values()) <= {404, 405} and 404 in statuses.values(), (
+                f"{persona} {url}: {statuses}"
+            )
+
+    owner = getattr(world, OWNERS.get(route.name, "a_member"))
+    response = client_for(owner).get(url)
+    if route.is_protected:
+        if response.status_code == 405:  # a POST-only action: the owner may perform it
+            response = client_for(owner).post(url)
+            assert response.status_code in (200, 302), f"owner POST {url}: {response.status_code}"
+        else:
+            assert response.status_code == 200, f"owner GET {url}: {response.status_code}"
+            assert str(world.project_a.pk) in response.content.decode()
+
+
+def api_paths() -> list[str]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(schema["paths"])
+
+
+API_PATHS = api_paths()
+
+
+def test_the_schema_lists_the_project_paths():
+    assert "/api/v1/projects/{project_id}/" in API_PATHS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", API_PATHS)
+def test_api_path_is_isolated(path, sweep_world):
+    world = sweep_world
+    parameters = re.findall(r"{(\w+)}", path)
+    missing = [name for name in parameters if name not in SAMPLES]
+    assert not missing, f"API path {path} has parameters with no sample in SAMPLES: {missing}"
+    url = path
+    for name in parameters:
+        url = url.replace(f"{{{name}}}", str(SAMPLES[name](world)))
+    protected = bool(PROTECTED_PARAMETERS & set(parameters))
+
+    assert Client().get(url).status_code == 401
+
+    for persona in OUTSIDERS:
+        _, key = api_token_create(user=getattr(world, persona), name="sweep")
+        response = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")
+        assert response.status_code == (404 if protected else 200), f"{persona} {url}: {response.status_code}"
+        assert_reveals_nothing_of_a(response, world, persona, url)
+
+    _, key = api_token_create(user=world.a_member, name="owner")
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    if protected or path.endswith("/projects/"):
+        assert str(world.project_a.pk) in response.content.decode()

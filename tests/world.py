@@ -1,0 +1,105 @@
+"""A small two-organisation world for tests: organisation A (a provider in system S1) and organisation B
+(a provider in system S2), each with a project, and one user for every role."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from accounts.models import Role, User
+from accounts.services import role_grant_create
+from alwaysevents.tenancy import all_organisations
+from coproduction.models import Project
+from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
+from programmes.services import programme_create
+
+PASSWORD = "a-long-test-password-1"
+
+
+@dataclass
+class World:
+    programme: Programme
+    cohort_1: Cohort
+    cohort_2: Cohort
+    system_a: Organisation
+    system_b: Organisation
+    org_a: Organisation
+    org_b: Organisation
+    project_a: Project
+    project_b: Project
+    a_member: User
+    a_partner: User
+    a_admin: User
+    a_buddy: User
+    a_viewer: User
+    b_member: User
+    b_buddy: User
+    b_viewer: User
+    coach_1: User
+    coach_2: User
+    programme_admin: User
+    nobody: User
+
+
+def make_user(email: str, role=None, target=None) -> User:
+    user = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].replace(".", " ").title())
+    if role:
+        role_grant_create(granted_by=None, user=user, role=role, target=target, system_job="test")
+    if role in (Role.COACH, Role.PROGRAMME_ADMIN):
+        TOTP.activate(user, generate_totp_secret())  # their roles require two-step verification
+    return user
+
+
+def make_project(organisation, cohort, title, programme) -> Project:
+    enrolment, _ = Enrolment.objects.get_or_create(organisation=organisation, cohort=cohort)
+    with all_organisations(reason="test set-up"):
+        return Project.objects.create(
+            organisation=organisation,
+            enrolment=enrolment,
+            title=title,
+            area_of_focus="Outpatients",
+            phase=Phase.objects.get(programme=programme, order=1),
+        )
+
+
+def build_world() -> World:
+    programme = programme_create(name="Test programme", system_job="test")
+    cohort_1 = Cohort.objects.create(programme=programme, name="Cohort 1", launch_date=date(2026, 1, 1))
+    cohort_2 = Cohort.objects.create(programme=programme, name="Cohort 2", launch_date=date(2026, 6, 1))
+    system_a = Organisation.objects.create(kind="system", name="Alpha ICS", ods_code="QA1")
+    system_b = Organisation.objects.create(kind="system", name="Beta ICS", ods_code="QB1")
+    org_a = Organisation.objects.create(
+        kind="provider", name="Alpha Hospital Trust", ods_code="RA1", provider_type="acute", system=system_a
+    )
+    org_b = Organisation.objects.create(
+        kind="provider",
+        name="Beta Community Trust",
+        ods_code="RB1",
+        provider_type="community",
+        system=system_b,
+    )
+    project_a = make_project(org_a, cohort_1, "Alpha wayfinding project", programme)
+    project_b = make_project(org_b, cohort_2, "Beta discharge project", programme)
+    return World(
+        programme=programme,
+        cohort_1=cohort_1,
+        cohort_2=cohort_2,
+        system_a=system_a,
+        system_b=system_b,
+        org_a=org_a,
+        org_b=org_b,
+        project_a=project_a,
+        project_b=project_b,
+        a_member=make_user("a.member@example.org", Role.TEAM_MEMBER, project_a),
+        a_partner=make_user("a.partner@example.org", Role.PARTNER, project_a),
+        a_admin=make_user("a.admin@example.org", Role.ORGANISATION_ADMIN, org_a),
+        a_buddy=make_user("a.buddy@example.org", Role.BUDDY, project_a),
+        a_viewer=make_user("a.viewer@example.org", Role.SYSTEM_VIEWER, system_a),
+        b_member=make_user("b.member@example.org", Role.TEAM_MEMBER, project_b),
+        b_buddy=make_user("b.buddy@example.org", Role.BUDDY, project_b),
+        b_viewer=make_user("b.viewer@example.org", Role.SYSTEM_VIEWER, system_b),
+        coach_1=make_user("coach.one@example.org", Role.COACH, cohort_1),
+        coach_2=make_user("coach.two@example.org", Role.COACH, cohort_2),
+        programme_admin=make_user("programme.admin@example.org", Role.PROGRAMME_ADMIN, programme),
+        nobody=make_user("nobody@example.org"),
+    )
