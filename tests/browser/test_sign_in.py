@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_team_member_signs_in_and_sees_only_their_project(page, world):
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_accessible(page)
 
     sign_in(page, world.a_member.email)
