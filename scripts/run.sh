@@ -14,14 +14,15 @@ mkdir -p var/broker var/broker-processed
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo > /dev/null
 
-.venv/bin/celery -A alwaysevents worker --loglevel WARNING --concurrency 1 --pool solo > var/worker.log 2>&1 &
+# The worker shares this terminal, so the emails it sends (console backend) are printed here.
+.venv/bin/celery -A alwaysevents worker --loglevel WARNING --pool solo --quiet &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
 
 cat <<MSG
 
   Always Events is running at http://127.0.0.1:$PORT/
-  A Celery worker is running too (its log: var/worker.log). Press Ctrl-C to stop both.
+  A Celery worker is running too. Emails are printed here. Press Ctrl-C to stop both.
 
   Demo logins (password: ${DEMO_PASSWORD:-demo-always-events})
     admin@example.org     programme admin

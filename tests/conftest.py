@@ -71,3 +71,11 @@ def system_scope():
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that make a dozen users would take minutes. Production keeps it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

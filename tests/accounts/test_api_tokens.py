@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import ApiToken
+from tests.world import PASSWORD
 
 
 @pytest.mark.django_db
@@ -39,3 +40,17 @@ class TestApiTokens:
 
     def test_the_api_without_credentials_answers_401(self, db):
         assert Client().get("/api/v1/projects/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_are_rate_limited(world):
+    client = Client()
+    pages = [
+        client.post("/accounts/login/", {"login": world.a_member.email, "password": "wrong"}).content.decode()
+        for _ in range(6)
+    ]
+    assert "Too many failed login attempts" not in pages[0]
+    assert "Too many failed login attempts" in pages[-1]
+    # Even the right password is refused while the limit holds.
+    right = client.post("/accounts/login/", {"login": world.a_member.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session and right.status_code == 200
