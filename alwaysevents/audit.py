@@ -28,6 +28,7 @@ def audit(
         actor=actor,
         system_job=system_job,
         organisation_id=organisation.pk if organisation is not None else _organisation_id_of(obj),
+        project_id=_project_id_of(obj),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -40,3 +41,9 @@ def _organisation_id_of(obj: models.Model):
     if obj._meta.label_lower == "programmes.organisation":
         return obj.pk
     return getattr(obj, "organisation_id", None)
+
+
+def _project_id_of(obj: models.Model):
+    if obj._meta.label_lower == "coproduction.project":
+        return obj.pk
+    return getattr(obj, "project_id", None)

@@ -19,6 +19,9 @@ class AuditEvent(models.Model):
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    project_id = models.UUIDField(
+        null=True, blank=True, help_text="The project the write belongs to, if any."
+    )
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
@@ -30,6 +33,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["project_id", "-occurred_at"], name="audit_project_time"),
         ]
         constraints = [
             models.CheckConstraint(

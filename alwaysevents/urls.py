@@ -6,8 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from accounts import views as accounts_views
-from coproduction import api as coproduction_api
-from coproduction import views as coproduction_views
 
 from . import views
 
@@ -18,18 +16,13 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 api_v1 = [
     path("me/", accounts_api.MeApi.as_view(), name="api_me"),
-    path("projects/", coproduction_api.ProjectListApi.as_view(), name="api_project_list"),
-    path(
-        "projects/<uuid:project_id>/", coproduction_api.ProjectDetailApi.as_view(), name="api_project_detail"
-    ),
+    path("", include("coproduction.api.urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("projects/", coproduction_views.project_list, name="project_list"),
-    path("projects/<uuid:project_id>/", coproduction_views.project_detail, name="project_detail"),
-    path("projects/<uuid:project_id>/edit/", coproduction_views.project_edit, name="project_edit"),
+    path("", include("coproduction.urls")),
     path("account/", accounts_views.account, name="account"),
     path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),
     path("account/tokens/<uuid:token_id>/revoke/", accounts_views.api_token_delete, name="api_token_revoke"),

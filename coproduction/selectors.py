@@ -1,8 +1,7 @@
-"""Reads of projects, always through the reader's `Access`."""
+"""Reads of projects and their records, always through the reader's `Access`."""
 
 import uuid
-
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts.access import Access
@@ -24,3 +23,21 @@ def project_visible(*, access: Access, project_id: uuid.UUID) -> Project:
         return projects_visible(access=access).get(pk=project_id)
     except (Project.DoesNotExist, ValueError) as error:
         raise Http404("No such project") from error
+
+
+def records_of[RecordT: Model](*, project: Project, model: type[RecordT]) -> QuerySet[RecordT]:
+    """A project's records of one kind. The caller has already read `project` through `project_visible`."""
+    return model.objects.filter(organisation_id=project.organisation_id, project=project)
+
+
+def record_visible(
+    *, access: Access, project_id: uuid.UUID, model: type[RecordT], record_id: uuid.UUID
+) -> RecordT:
+    """One record of a visible project, or Http404: a record id from another project is never found."""
+    project = project_visible(access=access, project_id=project_id)
+    try:
+        record = records_of(project=project, model=model).get(pk=record_id)
+    except (model.DoesNotExist, ValueError) as error:
+        raise Http404(f"No such {model._meta.verbose_name}") from error
+    record.project = project  # already loaded, with its access-relevant relations
+    return record

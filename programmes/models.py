@@ -87,6 +87,21 @@ class Phase(models.Model):
         return f"{self.order} {self.name}"
 
 
+class ChecklistItem(models.Model):
+    """Something a project must have done before it leaves a phase."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="checklist_items")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["phase", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Cohort(models.Model):
     """A wave of organisations that starts together with a launch day."""
 

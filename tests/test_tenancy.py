@@ -73,3 +73,18 @@ def test_a_scope_shows_only_its_organisations_rows(world):
 def test_a_system_scope_needs_a_reason():
     with pytest.raises(ValueError, match="reason"), all_organisations(reason=""):
         pass
+
+
+def test_links_between_tenant_rows_carry_the_organisation_too():
+    """An automatic many-to-many table has no organisation column: it could not be distributed."""
+    automatic_links = [
+        model._meta.label_lower
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.auto_created
+        and any(
+            isinstance(field, models.ForeignKey) and issubclass(field.related_model, TenantModel)
+            for field in model._meta.get_fields()
+            if field.concrete
+        )
+    ]
+    assert automatic_links == []

@@ -3,12 +3,14 @@
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import Role, User
 from accounts.services import role_grant_create
 from alwaysevents.tenancy import all_organisations
+from coproduction import models as co
 from coproduction.models import Project
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
 from programmes.services import programme_create
@@ -39,6 +41,8 @@ class World:
     coach_2: User
     programme_admin: User
     nobody: User
+    records_a: SimpleNamespace
+    records_b: SimpleNamespace
 
 
 def make_user(email: str, role=None, target=None) -> User:
@@ -62,6 +66,75 @@ def make_project(organisation, cohort, title, programme) -> Project:
         )
 
 
+def make_records(project: Project, commenter: User, recipient: User) -> SimpleNamespace:
+    """One of each co-production record, so every route has a real object to be swept with."""
+    common = {"organisation": project.organisation, "project": project}
+    with all_organisations(reason="test set-up"):
+        link = co.CollectionLink.objects.create(**common, setting="Outpatients waiting area")
+        theme = co.Theme.objects.create(**common, name="Finding the way")
+        response = co.Response.objects.create(
+            **common,
+            method="conversation",
+            collected_on=date(2026, 2, 1),
+            text="Knowing where to go",
+            respondent="carer",
+        )
+        co.ResponseTheme.objects.create(**common, response=response, theme=theme)
+        member = co.TeamMember.objects.create(**common, role="carer", name="Sam", consent_to_be_named=True)
+        session = co.CoDesignSession.objects.create(
+            **common, held_on=date(2026, 3, 1), title="First workshop"
+        )
+        candidate = co.CandidateEvent.objects.create(
+            **common, title="I will always know where to go", chosen=True
+        )
+        co.CriterionAssessment.objects.create(
+            **common, candidate=candidate, criterion="important", verdict="met"
+        )
+        statement = co.Statement.objects.create(
+            **common,
+            candidate=candidate,
+            vision="I will always be able to find my way",
+            aim_what="Find the way",
+            aim_for_whom="children and families",
+            aim_target_percent=90,
+            aim_by_when=date(2026, 12, 31),
+        )
+        primary = co.Driver.objects.create(**common, text="Clear signs")
+        driver = co.Driver.objects.create(**common, parent=primary, text="Signs at child height")
+        idea = co.ChangeIdea.objects.create(**common, title="Painted bones on the floor", origin="patient")
+        co.ChangeIdeaDriver.objects.create(**common, change_idea=idea, driver=driver)
+        ramp = co.Ramp.objects.create(**common, change_idea=idea, title="Painted bones")
+        cycle = co.PdsaCycle.objects.create(
+            **common, ramp=ramp, number=1, objective="Test one route for a day"
+        )
+        co.PdsaQuestion.objects.create(
+            **common, cycle=cycle, question="Will families follow it?", prediction="Yes"
+        )
+        comment = co.Comment.objects.create(
+            **common, target="pdsa_cycle", target_id=cycle.pk, author=commenter, body="Looks good @lead"
+        )
+        notification = co.Notification.objects.create(
+            **common, recipient=recipient, comment=comment, reason="mention"
+        )
+    return SimpleNamespace(
+        link=link,
+        theme=theme,
+        response=response,
+        member=member,
+        session=session,
+        candidate=candidate,
+        statement=statement,
+        primary_driver=primary,
+        driver=driver,
+        idea=idea,
+        ramp=ramp,
+        cycle=cycle,
+        comment=comment,
+        notification=notification,
+        checklist_item=project.phase.checklist_items.first(),
+    )
+
+
 def build_world() -> World:
     programme = programme_create(name="Test programme", system_job="test")
     cohort_1 = Cohort.objects.create(programme=programme, name="Cohort 1", launch_date=date(2026, 1, 1))
@@ -80,7 +153,7 @@ def build_world() -> World:
     )
     project_a = make_project(org_a, cohort_1, "Alpha wayfinding project", programme)
     project_b = make_project(org_b, cohort_2, "Beta discharge project", programme)
-    return World(
+    world = World(
         programme=programme,
         cohort_1=cohort_1,
         cohort_2=cohort_2,
@@ -102,4 +175,9 @@ def build_world() -> World:
         coach_2=make_user("coach.two@example.org", Role.COACH, cohort_2),
         programme_admin=make_user("programme.admin@example.org", Role.PROGRAMME_ADMIN, programme),
         nobody=make_user("nobody@example.org"),
+        records_a=None,
+        records_b=None,
     )
+    world.records_a = make_records(project_a, commenter=world.a_buddy, recipient=world.a_member)
+    world.records_b = make_records(project_b, commenter=world.b_buddy, recipient=world.b_member)
+    return world

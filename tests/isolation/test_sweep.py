@@ -18,6 +18,24 @@ from programmes.models import Organisation
 SAMPLES = {
     "project_id": lambda world: world.project_a.pk,
     "token_id": lambda world: world.a_member_token.pk,
+    "link_id": lambda world: world.records_a.link.pk,
+    "response_id": lambda world: world.records_a.response.pk,
+    "theme_id": lambda world: world.records_a.theme.pk,
+    "member_id": lambda world: world.records_a.member.pk,
+    "session_id": lambda world: world.records_a.session.pk,
+    "candidate_id": lambda world: world.records_a.candidate.pk,
+    "driver_id": lambda world: world.records_a.driver.pk,
+    "idea_id": lambda world: world.records_a.idea.pk,
+    "ramp_id": lambda world: world.records_a.ramp.pk,
+    "cycle_id": lambda world: world.records_a.cycle.pk,
+    "comment_id": lambda world: world.records_a.comment.pk,
+    "notification_id": lambda world: world.records_a.notification.pk,
+    "item_id": lambda world: world.records_a.checklist_item.pk,
+    # Comments hang off any record: the sweep comments on A's PDSA cycle.
+    "target": lambda world: "pdsa_cycle",
+    "target_id": lambda world: world.records_a.cycle.pk,
+    # The public "What matters to you?" form: anyone with the code may answer; it must not name the project.
+    "code": lambda world: world.records_a.link.code,
     # Bearer links: an unknown one must reveal nothing (valid ones are tested in tests/accounts).
     "token": lambda world: "not-a-real-invitation-token",
     "key": lambda world: "not-a-real-key",
@@ -27,7 +45,23 @@ SAMPLES = {
     "app_label": lambda world: "programmes",
     "content_type_id": lambda world: ContentType.objects.get_for_model(Organisation).pk,
 }
-PROTECTED_PARAMETERS = {"project_id", "token_id"}
+PROTECTED_PARAMETERS = {
+    "project_id",
+    "token_id",
+    "link_id",
+    "response_id",
+    "theme_id",
+    "member_id",
+    "session_id",
+    "candidate_id",
+    "driver_id",
+    "idea_id",
+    "ramp_id",
+    "cycle_id",
+    "comment_id",
+    "notification_id",
+    "target_id",
+}
 
 # Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
 PUBLIC_ROUTES = {

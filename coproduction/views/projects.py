@@ -6,10 +6,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alwaysevents.concurrency import StaleEdit
 
-from .forms import ProjectForm
-from .presenters import ProjectPresenter
-from .selectors import project_visible, projects_visible
-from .services import project_update
+from ..forms.projects import ProjectForm
+from ..presenters import ProjectPresenter
+from ..selectors import project_visible, projects_visible
+from ..services.projects import project_update
 
 
 @require_GET

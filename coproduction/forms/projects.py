@@ -3,7 +3,7 @@ from django import forms
 from alwaysevents.forms import VersionedForm
 from programmes.models import Phase
 
-from .models import Project
+from ..models import Project
 
 
 class ProjectForm(VersionedForm):

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, Pagination
 
-from .models import Project
-from .selectors import project_visible, projects_visible
+from ..models import Project
+from ..selectors import project_visible, projects_visible
 
 
 class ProjectOutput(serializers.ModelSerializer):
