@@ -1,6 +1,7 @@
 """Reads of projects and their records, always through the reader's `Access`."""
 
 import uuid
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
