@@ -31,7 +31,7 @@ def records_of[RecordT: Model](*, project: Project, model: type[RecordT]) -> Que
     return model.objects.filter(organisation_id=project.organisation_id, project=project)
 
 
-def record_visible(
+def record_visible[RecordT: Model](
     *, access: Access, project_id: uuid.UUID, model: type[RecordT], record_id: uuid.UUID
 ) -> RecordT:
     """One record of a visible project, or Http404: a record id from another project is never found."""
