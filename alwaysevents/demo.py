@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import role_grant_create
+from coproduction.demo import seed_journeys
 from coproduction.models import Project
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
 from programmes.services import programme_create
@@ -96,6 +97,7 @@ def seed_demo() -> DemoWorld:
             email: _user(email, name, role, target, programme, cohorts, organisations, projects)
             for email, name, role, target in USERS
         }
+        seed_journeys(projects, users)
         return DemoWorld(programme, cohorts, organisations, projects, users)
 
 
