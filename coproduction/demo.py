@@ -1,7 +1,7 @@
 """The demo journey: the Royal National Orthopaedic Hospital's children's outpatients wayfinding project
 walks every step (what matters, themes, co-design, the chosen event, driver diagram, painted bones, two ramps
-of PDSA cycles, comments); the other projects stop at earlier phases. Rows are found by natural keys, so running it
-again adds nothing. Every row is audited as the seed job, so the activity timeline has a history."""
+of PDSA cycles, comments); the other projects stop at earlier phases. It runs once: a second run finds the
+RNOH themes and adds nothing. Every row is audited as the seed job, so the activity timeline has a history."""
 
 import random
 from datetime import date, timedelta
