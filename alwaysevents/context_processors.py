@@ -1,3 +1,5 @@
+from coproduction.services.conversation import unread_notification_count
+
 from .navigation import account_items_for, navigation_for
 
 
@@ -9,3 +11,12 @@ def navigation(request) -> dict:
         "navigation_items": [item.as_header_item(request.path) for item in navigation_for(access)],
         "account_items": account_items_for(request.user),
     }
+
+
+def unread_notifications(request) -> dict:
+    """The signed-in person's unread notification count for the header: one query, run in the request's
+    tenant scope. None for anyone not signed in, so the header shows no notifications link."""
+    access = getattr(request, "access", None)
+    if access is None or not request.user.is_authenticated:
+        return {"unread_notifications": None}
+    return {"unread_notifications": unread_notification_count(access=access)}

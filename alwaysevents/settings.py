@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "alwaysevents.context_processors.navigation",
+                "alwaysevents.context_processors.unread_notifications",
             ],
         },
     },
@@ -312,6 +313,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeIdeaStatusEnum": "coproduction.models.ChangeIdea.Status",
+        "PdsaCycleStatusEnum": "coproduction.models.PdsaCycle.Status",
+    },
     "SERVE_AUTHENTICATION": [],
 }
 

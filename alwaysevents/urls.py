@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("coproduction.urls")),
+    path("", include("measurement.views")),
     path("account/", accounts_views.account, name="account"),
     path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),
     path("account/tokens/<uuid:token_id>/revoke/", accounts_views.api_token_delete, name="api_token_revoke"),

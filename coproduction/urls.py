@@ -1,11 +1,17 @@
 """Co-production pages. Each part of the journey keeps its routes beside its views."""
 
-from django.urls import path
+from django.urls import include, path
 
-from .views import phases, projects
+from .views import projects
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project_list"),
     path("projects/<uuid:project_id>/", projects.project_detail, name="project_detail"),
     path("projects/<uuid:project_id>/edit/", projects.project_edit, name="project_edit"),
-] + phases.urlpatterns
+    path("", include("coproduction.views.phases")),
+    path("", include("coproduction.views.discovery")),
+    path("", include("coproduction.views.public")),
+    path("", include("coproduction.views.improvement")),
+    path("", include("coproduction.views.codesign")),
+    path("", include("coproduction.views.conversation")),
+]

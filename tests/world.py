@@ -2,7 +2,7 @@
 (a provider in system S2), each with a project, and one user for every role."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -12,6 +12,7 @@ from accounts.services import role_grant_create
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from coproduction.models import Project
+from measurement.models import DataPoint, Measure, PeriodMark
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
 from programmes.services import programme_create
 
@@ -116,7 +117,33 @@ def make_records(project: Project, commenter: User, recipient: User) -> SimpleNa
         notification = co.Notification.objects.create(
             **common, recipient=recipient, comment=comment, reason="mention"
         )
+        measure = Measure.objects.create(
+            **common,
+            name="Found the way without asking",
+            is_aim_measure=True,
+            numerator="Families who found it",
+            denominator="Families asked",
+            starts_on=date(2026, 1, 5),
+            target=90,
+        )
+        for week in range(12):
+            DataPoint.objects.create(
+                organisation=project.organisation,
+                measure=measure,
+                period_start=date(2026, 1, 5) + timedelta(weeks=week),
+                numerator=5 + week % 4,
+                denominator=10,
+            )
+        mark = PeriodMark.objects.create(
+            organisation=project.organisation,
+            measure=measure,
+            period_start=date(2026, 2, 2),
+            kind="exclude",
+            reason="Clinic closed",
+        )
     return SimpleNamespace(
+        measure=measure,
+        mark=mark,
         link=link,
         theme=theme,
         response=response,

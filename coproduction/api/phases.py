@@ -22,6 +22,7 @@ class ChecklistEntryOutput(serializers.Serializer):
 
 
 class ProgressOutput(serializers.Serializer):
+    project = serializers.UUIDField()
     phase = serializers.CharField()
     phase_order = serializers.IntegerField()
     checklist = ChecklistEntryOutput(many=True)
@@ -37,6 +38,7 @@ class ProjectProgressApi(BaseApi):
         project = project_visible(access=request.access, project_id=project_id)
         progress = ProjectProgressPresenter(project, request.access)
         data = {
+            "project": project.pk,
             "phase": project.phase.name,
             "phase_order": project.phase.order,
             "checklist": progress.checklist,

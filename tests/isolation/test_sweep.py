@@ -31,6 +31,9 @@ SAMPLES = {
     "comment_id": lambda world: world.records_a.comment.pk,
     "notification_id": lambda world: world.records_a.notification.pk,
     "item_id": lambda world: world.records_a.checklist_item.pk,
+    "measure_id": lambda world: world.records_a.measure.pk,
+    "mark_id": lambda world: world.records_a.mark.pk,
+    "fmt": lambda world: "csv",
     # Comments hang off any record: the sweep comments on A's PDSA cycle.
     "target": lambda world: "pdsa_cycle",
     "target_id": lambda world: world.records_a.cycle.pk,
@@ -69,6 +72,8 @@ PUBLIC_ROUTES = {
     "api_schema",
     "api_docs",
     "invitation_accept",
+    "public_response",
+    "public_response_thanks",
     "account_login",
     "account_signup",
     "account_logout",
@@ -155,6 +160,18 @@ def assert_sent_to_sign_in(response, url: str) -> None:
     assert re.match(r"^/(accounts|admin)/login/", response["Location"]), response["Location"]
 
 
+def assert_shows_the_object(response, world, parameters, url: str) -> None:
+    """The owner's answer names the project or the record asked for, so a 200 is not an empty page."""
+    body = response.content.decode(errors="replace")
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        assert "period_start" in body or response["Content-Type"].startswith("application/vnd"), url
+        return
+    expected = [str(SAMPLES[name](world)) for name in parameters if name in PROTECTED_PARAMETERS]
+    assert any(identifier in body for identifier in [*expected, str(world.project_a.pk)]), (
+        f"owner saw nothing at {url}"
+    )
+
+
 def test_every_route_is_swept():
     names = {route.name for route in ROUTES}
     assert {"project_detail", "project_edit", "api_project_detail", "home"} <= names
@@ -191,10 +208,11 @@ def test_route_is_isolated(route, sweep_world):
     if route.is_protected:
         if response.status_code == 405:  # a POST-only action: the owner may perform it
             response = client_for(owner).post(url)
-            assert response.status_code in (200, 302), f"owner POST {url}: {response.status_code}"
+            # In scope: the action ran (a redirect), or its form answered an empty POST with a message.
+            assert response.status_code in (200, 302, 400), f"owner POST {url}: {response.status_code}"
         else:
             assert response.status_code == 200, f"owner GET {url}: {response.status_code}"
-            assert str(world.project_a.pk) in response.content.decode()
+            assert_shows_the_object(response, world, route.parameters, url)
 
 
 def api_paths() -> list[str]:
@@ -233,4 +251,4 @@ def test_api_path_is_isolated(path, sweep_world):
     response = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     if protected or path.endswith("/projects/"):
-        assert str(world.project_a.pk) in response.content.decode()
+        assert_shows_the_object(response, world, parameters, url)

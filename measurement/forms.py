@@ -1,0 +1,131 @@
+from django import forms
+
+from .models import Measure, PeriodMark
+from .periods import describe_period
+
+MEASURE_FIELDS = [
+    "name",
+    "kind",
+    "is_aim_measure",
+    "numerator",
+    "denominator",
+    "inclusions",
+    "exclusions",
+    "collection_method",
+    "sampling_rule",
+    "frequency",
+    "week_start",
+    "unit",
+    "improvement_direction",
+    "target",
+    "default_chart",
+    "starts_on",
+]
+
+
+class MeasureForm(forms.ModelForm):
+    """The operational definition of a measure. Editing carries the version, to refuse a stale save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Measure
+        fields = MEASURE_FIELDS
+        widgets = {
+            "numerator": forms.Textarea(attrs={"rows": 2}),
+            "denominator": forms.Textarea(attrs={"rows": 2}),
+            "inclusions": forms.Textarea(attrs={"rows": 2}),
+            "exclusions": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "name": {"required": "Enter a name for the measure"},
+            "numerator": {"required": "Say what is counted"},
+            "starts_on": {
+                "required": "Enter the date of the first period",
+                "invalid": "Enter a date like 2026-03-02",
+            },
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") == Measure.Unit.PERCENT and not (data.get("denominator") or "").strip():
+            self.add_error("denominator", "A percentage needs a denominator: out of how many?")
+        if data.get("default_chart") == Measure.Chart.P and data.get("unit") != Measure.Unit.PERCENT:
+            self.add_error("default_chart", "A P-chart is for percentages")
+        return data
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MEASURE_FIELDS}
+
+    def add_stale_error(self, current) -> None:
+        self.add_error(
+            None,
+            "Someone else saved this measure after you opened it. Their values are shown below; "
+            "check them, then save again if your change is still needed.",
+        )
+        data = self.data.copy()
+        for name in MEASURE_FIELDS:
+            value = getattr(current, name)
+            data[name] = "on" if value is True else ("" if value in (None, False) else value)
+            if value is False:
+                data.pop(name, None)
+        data["version"] = current.version
+        self.data = data
+
+
+class GridForm(forms.Form):
+    """One row per period, newest first: numerator, denominator and a note."""
+
+    def __init__(self, *args, measure: Measure, periods: list, existing: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.periods = periods
+        for period in periods:
+            label = describe_period(period, frequency=measure.frequency)
+            point = existing.get(period)
+            self.fields[f"n_{period}"] = forms.DecimalField(
+                label=f"Numerator, {label}",
+                required=False,
+                min_value=0,
+                initial=point.numerator if point else None,
+                error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter a number"},
+            )
+            if measure.has_denominator:
+                self.fields[f"d_{period}"] = forms.DecimalField(
+                    label=f"Denominator, {label}",
+                    required=False,
+                    min_value=0,
+                    initial=point.denominator if point else None,
+                    error_messages={
+                        "min_value": "The denominator cannot be negative",
+                        "invalid": "Enter a number",
+                    },
+                )
+            self.fields[f"note_{period}"] = forms.CharField(
+                label=f"Note, {label}", required=False, max_length=300, initial=point.note if point else ""
+            )
+
+    def rows(self):
+        for period in self.periods:
+            yield {
+                "period": period,
+                "label": describe_period(period, frequency=self.measure.frequency),
+                "numerator": self[f"n_{period}"],
+                "denominator": self[f"d_{period}"] if self.measure.has_denominator else None,
+                "note": self[f"note_{period}"],
+            }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", error_messages={"required": "Choose a CSV file to import"})
+
+
+class MarkForm(forms.Form):
+    period_start = forms.DateField(
+        label="Period (its first day)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the period", "invalid": "Enter a date like 2026-03-02"},
+    )
+    kind = forms.ChoiceField(choices=PeriodMark.Kind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(max_length=300, error_messages={"required": "Say why"})

@@ -1,0 +1,171 @@
+"""Display logic for measures: the chart, its finding and reasons, icons, the data table, grid periods."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from django.utils.safestring import mark_safe
+
+from accounts.access import Access
+
+from .analysis import RUN_RULES, MeasureAnalysis, measure_analysis
+from .charts import chart_finding, measure_chart_svg
+from .icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
+from .models import Measure
+from .periods import describe_period, period_start
+from .points import current_period
+
+
+def grid_periods(measure: Measure, *, weeks: int = 12) -> list[date]:
+    """The current period first, then back `weeks` periods, never before the measure starts."""
+    first = period_start(measure.starts_on, frequency=measure.frequency, week_start=measure.week_start)
+    periods, current = [], current_period(measure)
+    while current >= first and len(periods) < max(1, min(weeks, 104)):
+        periods.append(current)
+        current = (
+            (current - timedelta(days=1)).replace(day=1)
+            if measure.frequency == "monthly"
+            else (current - timedelta(days=7))
+        )
+    return periods
+
+
+@dataclass
+class MeasurePresenter:
+    measure: Measure
+    access: Access
+    chart: str | None = None
+    rules: str = "anhoej"
+
+    def __getattr__(self, name):
+        return getattr(self.measure, name)
+
+    @cached_property
+    def analysis(self) -> MeasureAnalysis:
+        return measure_analysis(self.measure, chart=self.chart)
+
+    @property
+    def chart_kind(self) -> str:
+        return self.analysis.chart
+
+    @cached_property
+    def svg(self) -> str:
+        return mark_safe(measure_chart_svg(self.measure, self.analysis))  # noqa: S308 - escaped when built
+
+    @cached_property
+    def small_svg(self) -> str:
+        return mark_safe(measure_chart_svg(self.measure, self.analysis, small=True))  # noqa: S308
+
+    @property
+    def finding(self) -> str:
+        return chart_finding(self.measure, self.analysis)
+
+    @property
+    def unit_suffix(self) -> str:
+        return (
+            "%"
+            if self.measure.unit == Measure.Unit.PERCENT
+            else f" {self.measure.get_unit_display().lower()}"
+        )
+
+    @property
+    def latest_value(self) -> str:
+        latest = self.analysis.latest
+        return f"{latest.value:.1f}{self.unit_suffix}" if latest else "No data yet"
+
+    @property
+    def latest_label(self) -> str:
+        return self.analysis.latest.label if self.analysis.latest else ""
+
+    @cached_property
+    def xmr(self) -> dict:
+        """Icons always come from the XmR analysis, whatever chart is shown (Making Data Count)."""
+        if not self.analysis.has_data:
+            return {}
+        result = (
+            self.analysis if self.analysis.chart == "xmr" else measure_analysis(self.measure, chart="xmr")
+        ).result
+        return result
+
+    @property
+    def variation_icon(self) -> str:
+        return mark_safe(variation_icon_svg(self.xmr.get("variation_icon")))  # noqa: S308
+
+    @property
+    def assurance_icon(self) -> str:
+        return mark_safe(assurance_icon_svg(self.xmr.get("assurance_icon")))  # noqa: S308
+
+    @property
+    def variation_text(self) -> str:
+        return variation_label(self.xmr.get("variation_icon"))
+
+    @property
+    def assurance_text(self) -> str:
+        return assurance_label(self.xmr.get("assurance_icon"))
+
+    @property
+    def signals(self) -> list[dict]:
+        return self.analysis.signals
+
+    @property
+    def part_reasons(self) -> list[str]:
+        return self.analysis.part_reasons
+
+    @property
+    def ihi_annotations(self) -> list[str]:
+        """IHI shift / trend / runs, labelled as annotations (SPC.md section 2), for run charts."""
+        ihi = (self.analysis.result or {}).get("ihi")
+        if self.analysis.chart != "run" or not ihi:
+            return []
+        notes = []
+        if ihi["shift"]:
+            notes.append(
+                f"Shift: {len(ihi['shift_points'])} points in runs of 6 or more on one side of the median"
+            )
+        if ihi["trend"]:
+            notes.append(f"Trend: {len(ihi['trend_points'])} points in runs of 5 or more going the same way")
+        if ihi["too_few_runs"]:
+            notes.append("Too few runs for chance alone")
+        if ihi["too_many_runs"]:
+            notes.append("Too many runs for chance alone")
+        return notes or ["No IHI rule is met"]
+
+    @property
+    def rules_label(self) -> str:
+        return RUN_RULES[self.rules]
+
+    def chart_choices(self) -> list[dict]:
+        kinds = [("run", "Run chart"), ("xmr", "XmR chart")]
+        if self.measure.has_denominator and self.measure.unit == Measure.Unit.PERCENT:
+            kinds.insert(1, ("p", "P-chart"))
+        return [{"value": value, "text": text, "selected": value == self.chart_kind} for value, text in kinds]
+
+    def table_rows(self) -> list[dict]:
+        rows = []
+        points = (self.analysis.result or {}).get("points", [])
+        for period, point in zip(self.analysis.periods, points, strict=True):
+            rows.append(
+                {
+                    "label": period.label,
+                    "numerator": f"{period.numerator:g}",
+                    "denominator": "" if period.denominator is None else f"{period.denominator:g}",
+                    "value": f"{period.value:.1f}",
+                    "centre": "" if point.get("centre") is None else f"{point['centre']:.1f}",
+                    "note": period.note,
+                    "reason": point.get("reason") or "",
+                }
+            )
+        return list(reversed(rows))
+
+    @property
+    def can_edit(self) -> bool:
+        return self.access.can_edit_project(self.measure.project)
+
+    @cached_property
+    def marks(self) -> list[dict]:
+        from .selectors import marks_of
+
+        return [
+            {"mark": mark, "label": describe_period(mark.period_start, frequency=self.measure.frequency)}
+            for mark in marks_of(self.measure)
+        ]

@@ -1,0 +1,300 @@
+"""Measure pages: the chart and its reasons, the definition, fast data entry, import and export."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alwaysevents.concurrency import StaleEdit
+from coproduction.selectors import project_visible
+
+from .analysis import RUN_RULES
+from .exports import ImportRejected, export_csv, export_xlsx, parse_csv, template_csv
+from .forms import GridForm, ImportForm, MarkForm, MeasureForm
+from .points import PointInput
+from .presenters import MeasurePresenter, grid_periods
+from .selectors import marks_of, measure_visible, measures_of_project, points_of
+from .services import (
+    PointsRejected,
+    measure_create,
+    measure_update,
+    period_mark_add,
+    period_mark_remove,
+    points_upsert,
+    tally_add,
+)
+
+
+@require_GET
+def measure_list(request, project_id):
+    project = project_visible(access=request.access, project_id=project_id)
+    measures = [
+        MeasurePresenter(m, request.access)
+        for m in measures_of_project(access=request.access, project_id=project_id)
+    ]
+    can_edit = request.access.can_edit_project(project)
+    return render(
+        request,
+        "measurement/measure_list.jinja",
+        {"project": project, "measures": measures, "can_edit": can_edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_new(request, project_id):
+    project = project_visible(access=request.access, project_id=project_id)
+    request.access.require_edit_project(project)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = measure_create(access=request.access, project=project, **form.changes())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Measure '{measure.name}' added")
+            return redirect(measure)
+    return render(
+        request,
+        "measurement/measure_form.jinja",
+        {"project": project, "form": form, "measure": None, "page_has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def measure_detail(request, project_id, measure_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    chart = request.GET.get("chart") or measure.default_chart
+    rules = request.GET.get("rules", "anhoej")
+    if (
+        chart not in {"run", "p", "xmr"}
+        or rules not in RUN_RULES
+        or (chart == "p" and not measure.has_denominator)
+    ):
+        raise Http404("No such chart")
+    presenter = MeasurePresenter(measure, request.access, chart=chart, rules=rules)
+    return render(
+        request,
+        "measurement/measure_detail.jinja",
+        {"measure": presenter, "project": measure.project, "mark_form": MarkForm()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, project_id, measure_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    request.access.require_edit_project(measure.project)
+    # The form validates on a copy: it writes cleaned values onto its instance, and the service must compare
+    # the submitted values with the stored ones.
+    form = MeasureForm(
+        request.POST or None, instance=copy.copy(measure), initial={"version": measure.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure_update(
+                access=request.access,
+                measure=measure,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.changes(),
+            )
+        except StaleEdit as stale:
+            form.add_stale_error(stale.current)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Measure saved")
+            return redirect(measure)
+    return render(
+        request,
+        "measurement/measure_form.jinja",
+        {"project": measure.project, "form": form, "measure": measure, "page_has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_data(request, project_id, measure_id):
+    """The period grid: the current period first, a row a period, keyboard-friendly."""
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    request.access.require_edit_project(measure.project)
+    periods = grid_periods(measure, weeks=int(request.GET.get("periods", 12)))
+    existing = {point.period_start: point for point in points_of(measure).filter(period_start__in=periods)}
+    form = GridForm(request.POST or None, measure=measure, periods=periods, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        entered = []
+        for period in periods:
+            numerator = form.cleaned_data[f"n_{period}"]
+            denominator = form.cleaned_data.get(f"d_{period}")
+            if numerator is None and denominator is None:
+                continue
+            if numerator is None:
+                form.add_error(f"n_{period}", "Enter the numerator")
+                continue
+            entered.append(
+                (period, PointInput(period, numerator, denominator, form.cleaned_data[f"note_{period}"]))
+            )
+        if not form.errors:
+            try:
+                saved = points_upsert(
+                    access=request.access, measure=measure, points=[p for _, p in entered], source="grid"
+                )
+            except PointsRejected as rejected:
+                for error in rejected.errors:
+                    period = entered[error.row - 1][0]
+                    name = {
+                        "period": f"n_{period}",
+                        "numerator": f"n_{period}",
+                        "denominator": f"d_{period}",
+                    }[error.field]
+                    form.add_error(name, error.message)
+            else:
+                messages.success(request, f"{saved} period{'s' if saved != 1 else ''} saved")
+                return redirect("measure_data", project_id=project_id, measure_id=measure_id)
+    return render(
+        request,
+        "measurement/measure_data.jinja",
+        {"measure": measure, "project": measure.project, "form": form, "page_has_errors": bool(form.errors)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_tally(request, project_id, measure_id):
+    """The ward-tablet tally: did the Always Event happen for this patient? Yes or no, one tap each."""
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    request.access.require_edit_project(measure.project)
+    if request.method == "POST":
+        answer = request.POST.get("happened")
+        if answer not in {"yes", "no"}:
+            messages.error(request, "Choose yes or no")
+        else:
+            try:
+                tally_add(access=request.access, measure=measure, happened=answer == "yes")
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Recorded: {answer}")
+        return redirect("measure_tally", project_id=project_id, measure_id=measure_id)
+    presenter = MeasurePresenter(measure, request.access)
+    return render(
+        request, "measurement/measure_tally.jinja", {"measure": presenter, "project": measure.project}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_import(request, project_id, measure_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    request.access.require_edit_project(measure.project)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = parse_csv(form.cleaned_data["file"].read())
+            saved = points_upsert(access=request.access, measure=measure, points=rows, source="import")
+        except (ImportRejected, PointsRejected) as rejected:
+            problems = rejected.errors
+        else:
+            messages.success(request, f"Imported {saved} period{'s' if saved != 1 else ''}")
+            return redirect(measure)
+    return render(
+        request,
+        "measurement/measure_import.jinja",
+        {
+            "measure": measure,
+            "project": measure.project,
+            "form": form,
+            "problems": problems,
+            "page_has_errors": bool(form.errors or problems),
+        },
+        status=400 if (form.errors or problems) else 200,
+    )
+
+
+@require_GET
+def measure_template(request, project_id, measure_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    return _download(template_csv(measure), f"{slugify(measure.name)}-template.csv", "text/csv")
+
+
+@require_GET
+def measure_export(request, project_id, measure_id, fmt):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    return _export([measure], slugify(measure.name), fmt)
+
+
+@require_GET
+def project_measures_export(request, project_id, fmt):
+    project = project_visible(access=request.access, project_id=project_id)
+    return _export(
+        list(measures_of_project(access=request.access, project_id=project_id)),
+        f"{slugify(project.title)}-measures",
+        fmt,
+    )
+
+
+def _export(measures, name: str, fmt: str):
+    if fmt == "csv":
+        return _download(export_csv(measures), f"{name}.csv", "text/csv")
+    if fmt == "xlsx":
+        return _download(
+            export_xlsx(measures),
+            f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    raise Http404("No such format")
+
+
+def _download(content, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def measure_mark_add(request, project_id, measure_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    request.access.require_edit_project(measure.project)
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            period_mark_add(access=request.access, measure=measure, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Saved: the chart is recalculated")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(measure)
+
+
+@require_POST
+def measure_mark_delete(request, project_id, measure_id, mark_id):
+    measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    if not marks_of(measure).filter(pk=mark_id).exists():
+        raise Http404("No such mark")
+    period_mark_remove(access=request.access, measure=measure, mark_id=mark_id)
+    messages.success(request, "Removed: the chart is recalculated")
+    return redirect(measure)
+
+
+base = "projects/<uuid:project_id>/measures/"
+one = base + "<uuid:measure_id>/"
+urlpatterns = [
+    path(base, measure_list, name="measure_list"),
+    path(base + "new/", measure_new, name="measure_create"),
+    path(base + "export.<str:fmt>", project_measures_export, name="project_measures_export"),
+    path(one, measure_detail, name="measure_detail"),
+    path(one + "edit/", measure_edit, name="measure_edit"),
+    path(one + "data/", measure_data, name="measure_data"),
+    path(one + "tally/", measure_tally, name="measure_tally"),
+    path(one + "import/", measure_import, name="measure_import"),
+    path(one + "template.csv", measure_template, name="measure_template"),
+    path(one + "export.<str:fmt>", measure_export, name="measure_export"),
+    path(one + "marks/", measure_mark_add, name="measure_mark_add"),
+    path(one + "marks/<uuid:mark_id>/delete/", measure_mark_delete, name="measure_mark_delete"),
+]
