@@ -1,0 +1,178 @@
+"""Invariants of every analysis, checked on generated series (hypothesis)."""
+
+import json
+import math
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from measurement.spc import analyse
+
+PROPERTIES = settings(max_examples=150, deadline=None, database=None)  # no example database in the repo
+
+QIC_KINDS = ("run", "i", "p", "pp", "u")
+MEASURE = st.one_of(st.none(), st.integers(-50, 50).map(float), st.floats(-1e3, 1e3, allow_nan=False))
+
+
+@st.composite
+def series(draw, kinds=(*QIC_KINDS, "xmr"), min_size=1):
+    """A kind, its values and options. Values are often whole numbers, so ties and points on the centre line
+    (the edge cases of every rule) are common."""
+    kind = draw(st.sampled_from(kinds))
+    size = draw(st.integers(min_size, 45))
+    options: dict = {}
+    if kind in ("p", "pp", "u"):
+        denominators = draw(st.lists(st.integers(1, 60), min_size=size, max_size=size))
+        values = [
+            None if draw(st.integers(0, 9)) == 0 else float(draw(st.integers(0, n if kind != "u" else 3 * n)))
+            for n in denominators
+        ]
+        options["denominators"] = denominators
+    else:
+        values = draw(st.lists(MEASURE, min_size=size, max_size=size))
+    options["rebase"] = sorted(draw(st.sets(st.integers(0, size - 1), max_size=3)))
+    if kind != "xmr":
+        options["exclude"] = sorted(draw(st.sets(st.integers(0, size - 1), max_size=3)))
+    options["improvement_direction"] = draw(st.sampled_from(["increase", "decrease", "neutral"]))
+    options["screen_outliers"] = draw(st.booleans())
+    return kind, values, options
+
+
+@PROPERTIES
+@given(series())
+def test_the_result_is_strict_json(case):
+    kind, values, options = case
+    result = analyse(kind, values, **options)
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+@PROPERTIES
+@given(series())
+def test_parts_are_in_order_and_cover_every_point_once(case):
+    kind, values, options = case
+    result = analyse(kind, values, **options)
+    parts = result["parts"]
+    assert parts[0]["start"] == 0
+    assert parts[-1]["end"] == len(values)
+    assert all(before["end"] == after["start"] for before, after in pairwise(parts))
+    assert [part["start"] for part in parts] == sorted({0, *options["rebase"]})
+    assert len(result["points"]) == len(values)
+    for number, part in enumerate(parts):
+        assert [p["part"] for p in result["points"][part["start"] : part["end"]]] == [number] * (
+            part["end"] - part["start"]
+        )
+
+
+@PROPERTIES
+@given(series())
+def test_runs_counts_are_consistent(case):
+    kind, values, options = case
+    result = analyse(kind, values, **options)
+    excluded = set(options.get("exclude", ()))
+    for part in result["parts"]:
+        included = [i for i in range(part["start"], part["end"]) if i not in excluded]
+        assert part["n_obs"] == len(included)
+        assert part["n_useful"] <= sum(result["points"][i]["value"] is not None for i in included)
+        if part["n_useful"]:
+            assert 1 <= part["longest_run"] <= part["n_useful"]
+            assert 0 <= part["n_crossings"] <= part["n_useful"] - 1
+            too_long = part["longest_run"] > part["longest_run_max"]
+            too_few = part["n_crossings"] < part["n_crossings_min"]
+            assert part["runs_signal"] is (too_long or too_few)
+        else:
+            assert part["runs_signal"] is False
+
+
+@PROPERTIES
+@given(series())
+def test_limits_are_symmetric_about_the_centre_unless_clipped(case):
+    kind, values, options = case
+    result = analyse(kind, values, **options)
+    for point in result["points"]:
+        if point["ucl"] is None:
+            continue
+        upper, lower = point["ucl"] - point["centre"], point["centre"] - point["lcl"]
+        clipped = point["lcl"] == 0.0 or (kind in ("p", "pp") and point["ucl"] == 1.0)
+        if not clipped:
+            assert math.isclose(upper, lower, rel_tol=1e-9, abs_tol=1e-9)
+        assert point["lcl"] <= point["centre"] <= point["ucl"]
+
+
+@PROPERTIES
+@given(series())
+def test_a_rule_never_spans_two_periods(case):
+    """Analysing with rebases gives, period by period, exactly what analysing each period alone gives."""
+    kind, values, options = case
+    rebased = analyse(kind, values, **options)
+    for number, part in enumerate(rebased["parts"]):
+        start, end = part["start"], part["end"]
+        alone_options = {key: value for key, value in options.items() if key not in ("rebase", "exclude")}
+        if "denominators" in options:
+            alone_options["denominators"] = options["denominators"][start:end]
+        if "exclude" in options:
+            alone_options["exclude"] = [i - start for i in options["exclude"] if start <= i < end]
+        alone = analyse(kind, values[start:end], **alone_options)
+        assert {**alone["parts"][0], "start": start, "end": end} == part
+        assert [{**p, "part": number} for p in alone["points"]] == rebased["points"][start:end]
+
+
+@PROPERTIES
+@given(series(kinds=("xmr",)))
+def test_xmr_labels_agree_with_point_types_and_reasons(case):
+    kind, values, options = case
+    for point in analyse(kind, values, **options)["points"]:
+        common = point["special_cause_type"] == "Common Cause"
+        assert (point["point_type"] == "common_cause") is common
+        assert (point["reason"] is None) is common
+        assert point["sigma_signal"] is bool(point["outside_limits"])
+        if point["outside_limits"]:
+            assert point["special_cause_type"] in ("Above UCL", "Below LCL")
+        if point["close_to_limits"]:
+            assert not point["outside_limits"]
+
+
+@PROPERTIES
+@given(series(kinds=("xmr", "i", "run")))
+def test_doubling_every_value_changes_no_classification(case):
+    """Doubling is exact in binary floating point, so every comparison, and every label, must stay put."""
+    kind, values, options = case
+    once = analyse(kind, values, **options)
+    twice = analyse(kind, [None if v is None else 2 * v for v in values], **options)
+    keys = ("sigma_signal", "outside_limits", "close_to_limits", "relative_to_mean", "special_cause_type")
+    assert [[p.get(k) for k in keys] for p in once["points"]] == [
+        [p.get(k) for k in keys] for p in twice["points"]
+    ]
+    for single, double in zip(once["parts"], twice["parts"], strict=True):
+        for key in ("centre", "mean_ucl", "upl", "lpl"):
+            if single[key] is not None:
+                assert math.isclose(2 * single[key], double[key], rel_tol=1e-12, abs_tol=1e-9)
+        assert single["runs_signal"] == double["runs_signal"]
+
+
+@PROPERTIES
+@given(series(kinds=("xmr",)))
+def test_reversing_the_improvement_direction_swaps_improvement_and_concern(case):
+    kind, values, options = case
+    swapped = {
+        "special_cause_improvement": "special_cause_concern",
+        "special_cause_concern": "special_cause_improvement",
+    }
+    up = analyse(kind, values, **{**options, "improvement_direction": "increase"})
+    down = analyse(kind, values, **{**options, "improvement_direction": "decrease"})
+    assert [swapped.get(p["point_type"], p["point_type"]) for p in up["points"]] == [
+        p["point_type"] for p in down["points"]
+    ]
+
+
+@PROPERTIES
+@given(series(kinds=QIC_KINDS))
+def test_excluded_points_do_not_move_the_centre_or_the_limits(case):
+    kind, values, options = case
+    moved = list(values)
+    for i in options["exclude"]:  # any other present value, still a valid count for the count charts
+        if moved[i] is not None:
+            moved[i] = 0.0 if kind in ("p", "pp", "u") else 1e6
+    first, second = analyse(kind, values, **options), analyse(kind, moved, **options)
+    for key in ("centre", "mean_ucl", "mean_lcl", "n_obs"):
+        assert [part[key] for part in first["parts"]] == [part[key] for part in second["parts"]]
