@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from alwaysevents.concurrency import StaleEdit
 
 from ..forms.projects import ProjectForm
-from ..presenters import ProjectPresenter
+from ..presenters import ProjectOverview, ProjectPresenter
 from ..selectors import project_visible, projects_visible
 from ..services.projects import project_update
 
@@ -23,9 +23,11 @@ def project_list(request):
 @require_GET
 def project_detail(request, project_id):
     project = project_visible(access=request.access, project_id=project_id)
-    return render(
-        request, "coproduction/project_detail.jinja", {"project": ProjectPresenter(project, request.access)}
-    )
+    context = {
+        "project": ProjectPresenter(project, request.access),
+        "overview": ProjectOverview(project, request.access),
+    }
+    return render(request, "coproduction/project_detail.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])

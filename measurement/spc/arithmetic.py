@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from itertools import pairwise
+from operator import sub
 
 NAN = math.nan
 SCREEN_FACTOR = 3.267  # Nelson (1982) upper range limit: qicharts2 qic.i, PTD ptd_spc_standard.R L73-77
@@ -44,26 +45,25 @@ def present(values: Sequence[float | None]) -> Sequence[float]:
     return values if None not in values else [value for value in values if value is not None]
 
 
-def present_points(indices: Sequence[int], values: Sequence[float | None]) -> tuple[list[int], list[float]]:
+def present_points(
+    indices: Sequence[int], values: Sequence[float | None]
+) -> tuple[Sequence[int], Sequence[float]]:
     """The indices and values of the points at ``indices`` whose value is present, in order."""
     if indices and indices[-1] - indices[0] == len(indices) - 1:  # consecutive: slice rather than look up
         selected = values[indices[0] : indices[-1] + 1]
     else:
         selected = [values[i] for i in indices]
     if None not in selected:
-        return list(indices), list(selected)
+        return indices, selected
     kept = [position for position, value in enumerate(selected) if value is not None]
     return [indices[position] for position in kept], [selected[position] for position in kept]
 
 
 def moving_ranges(values: Sequence[float | None]) -> list[float]:
     """R's ``abs(diff(values))`` without the NAs: a missing value breaks the chain, no range spans it."""
-    pairs = (
-        pairwise(values)
-        if None not in values
-        else ((a, b) for a, b in pairwise(values) if None not in (a, b))
-    )
-    return [b - a if b > a else a - b for a, b in pairs]
+    if None not in values:
+        return [abs(difference) for difference in map(sub, values[1:], values)]
+    return [abs(b - a) for a, b in pairwise(values) if a is not None and b is not None]
 
 
 def mean_moving_range(ranges: Sequence[float], *, screen: bool) -> float:

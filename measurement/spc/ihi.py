@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from .runs import ABOVE_BYTE, RunsAnalysis, UsefulPoints, runs_at_least
+from .runs import ABOVE_BYTE, RunsAnalysis, UsefulPoints, run_spans
 
 SHIFT_LENGTH = 6  # 6 or more consecutive useful points on one side of the median
 TREND_LENGTH = 5  # 5 or more points all going up or all going down (4 increases), like values counted once
@@ -32,8 +32,8 @@ class IhiAnalysis(NamedTuple):
     trend: bool
     too_few_runs: bool
     too_many_runs: bool
-    shift_points: tuple[int, ...]
-    trend_points: tuple[int, ...]
+    shift_points: list[int]
+    trend_points: list[int]
 
 
 @lru_cache(maxsize=4096)
@@ -74,15 +74,16 @@ def ihi_analysis(
 ) -> IhiAnalysis:
     """IHI rules for one chart part. ``indices`` and ``values`` are its included, present points in order;
     ``useful`` are those off the median, and ``runs`` their Anhøj runs analysis."""
-    shift_points: tuple[int, ...] = ()
+    shift_points: list[int] = []
     if runs.n_useful and runs.longest_run >= SHIFT_LENGTH:
-        shift_points = tuple([index for run in runs_at_least(useful, SHIFT_LENGTH) for index in run.indices])
+        spans = run_spans(useful.sides, SHIFT_LENGTH)
+        shift_points = [index for start, end in spans for index in useful.indices[start:end]]
     trend_points = _trend_points(indices, values)
     too_few, too_many = _runs_verdict(useful, runs)
     return IhiAnalysis(bool(shift_points), bool(trend_points), too_few, too_many, shift_points, trend_points)
 
 
-def _trend_points(indices: Sequence[int], values: Sequence[float]) -> tuple[int, ...]:
+def _trend_points(indices: Sequence[int], values: Sequence[float]) -> list[int]:
     """Points of every trend: 5 or more values each above (or each below) the one before, successive like
     values counting as one. A trend runs from the last of the like values it starts from to the first of
     those it ends on, ties inside included; a peak or trough belongs to both the rise and the fall."""
@@ -102,7 +103,7 @@ def _trend_points(indices: Sequence[int], values: Sequence[float]) -> tuple[int,
         last_change = position
     if steps >= TREND_LENGTH - 1:
         flagged.update(indices[start : last_change + 1])
-    return tuple(sorted(flagged))
+    return sorted(flagged)
 
 
 def _runs_verdict(useful: UsefulPoints, runs: RunsAnalysis) -> tuple[bool, bool]:

@@ -58,7 +58,7 @@ def analyse_qic(request: Request) -> dict:
 
 
 def _included(excluded: frozenset[int], start: int, end: int) -> list[int]:
-    if any(start <= i < end for i in excluded):
+    if excluded and any(start <= i < end for i in excluded):
         return [i for i in range(start, end) if i not in excluded]
     return list(range(start, end))
 

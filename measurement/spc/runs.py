@@ -97,11 +97,15 @@ def longest_run(sides: bytes) -> int:
 
 def runs_at_least(points: UsefulPoints, length: int) -> tuple[Run, ...]:
     """The runs of ``length`` or more points."""
-    runs = []
-    for match in _runs_pattern(length).finditer(points.sides):
-        start, end = match.span()
-        runs.append(Run(1 if points.sides[start] == ABOVE else -1, points.indices[start:end]))
-    return tuple(runs)
+    sides, indices = points.sides, points.indices
+    return tuple(
+        Run(1 if sides[start] == ABOVE else -1, indices[start:end]) for start, end in run_spans(sides, length)
+    )
+
+
+def run_spans(sides: bytes, length: int) -> list[tuple[int, int]]:
+    """[start, end) of the runs of ``length`` or more points, as positions in ``sides``."""
+    return [match.span() for match in _runs_pattern(length).finditer(sides)]
 
 
 @lru_cache(maxsize=64)

@@ -263,10 +263,15 @@ def two_in_three_members(sides: bytes, zones: bytes) -> list[bool]:
 
 
 def _positions(codes: bytes, *wanted: int) -> list[int]:
-    """Where the codes are one of ``wanted``; a substring search rules most series out first."""
-    if not any(bytes([code]) in codes for code in wanted):
-        return []
-    return [j for j, code in enumerate(codes) if code in wanted]
+    """Where the codes are one of ``wanted``, found by searching in C: such points are few."""
+    found = []
+    for code in wanted:
+        needle = bytes([code])
+        position = codes.find(needle)
+        while position != -1:
+            found.append(position)
+            position = codes.find(needle, position + 1)
+    return found
 
 
 def _slope(previous: float | None, current: float | None) -> int:

@@ -176,3 +176,83 @@ def test_excluded_points_do_not_move_the_centre_or_the_limits(case):
     first, second = analyse(kind, values, **options), analyse(kind, moved, **options)
     for key in ("centre", "mean_ucl", "mean_lcl", "n_obs"):
         assert [part[key] for part in first["parts"]] == [part[key] for part in second["parts"]]
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def ptd_special_cause_types(y: list[float], upl: float, lpl: float, nupl: float, nlpl: float, mean: float):
+    """A plain transcription of NHSRplotthedots 0.2.2 ``R/ptd_calculate_point_type.R`` and the L88-93 flags of
+    ``R/ptd_spc_standard.R``, window by window as R does it, to check the engine's faster searches."""
+    n = len(y)
+    rtm = [_sign(v - mean) for v in y]
+    outside = [v > upl or v < lpl for v in y]
+    close = [int(not out and (v < nlpl or v > nupl)) for v, out in zip(y, outside, strict=True)]
+
+    def seven_point_one_side_mean(v):
+        vp = [0] * 6 + v
+        return [int(all(vp[i] == vp[i - k] for k in range(1, 7)) and vp[i] != 0) for i in range(6, n + 6)]
+
+    def part_of_seven_trend(v):
+        vp = v + [0] * 6
+        return [int(any(abs(vp[i + k]) == 1 for k in range(7))) for i in range(n)]
+
+    def seven_point_trend(values):
+        if n < 7:
+            return [0] * n
+        ends = [0] * 6
+        for i in range(6, n):
+            d = [_sign(values[k + 1] - values[k]) for k in range(i - 6, i)]
+            ends.append(1 if all(s == 1 for s in d) else -1 if all(s == -1 for s in d) else 0)
+        return ends
+
+    def two_in_three(v, sides):
+        vp, rp = [0, 0, *v, 0, 0], [0, 0, *sides, 0, 0]
+        return [
+            int(
+                any(
+                    sum(vp[i + a : i + a + 3]) >= 2 and abs(sum(rp[i + a : i + a + 3])) == 3 for a in range(3)
+                )
+            )
+            for i in range(n)
+        ]
+
+    part_trend = part_of_seven_trend(seven_point_trend(y))
+    part_two = [int(t == 1 and c == 1) for t, c in zip(two_in_three(close, rtm), close, strict=True)]
+    part_shift = part_of_seven_trend(seven_point_one_side_mean(rtm))
+    sdy = [_sign(y[k + 1] - y[k]) for k in range(n - 1)]
+    right, left = [*sdy, sdy[-1] if sdy else 0], [0, *sdy]
+    labels = []
+    for j in range(n):
+        above_or_below = "Above" if rtm[j] > 0 else "Below"
+        slope = right[j] if (j + 1 < n and part_trend[j + 1]) and part_trend[j] else left[j]
+        if outside[j]:
+            labels.append("Above UCL" if rtm[j] == 1 else "Below LCL")
+        elif part_trend[j]:
+            labels.append(f"7 Point Trend ({'In' if slope == 1 else 'De'}creasing)")
+        elif part_two[j]:
+            labels.append(f"2 in 3 {above_or_below} CL")
+        elif part_shift[j]:
+            labels.append(f"7 Points {above_or_below} CL")
+        else:
+            labels.append("Common Cause")
+    return labels
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(
+    st.lists(st.integers(0, 8), min_size=1, max_size=40).map(lambda xs: [float(x) for x in xs]),
+    st.booleans(),
+)
+def test_xmr_labels_match_a_plain_transcription_of_the_r_rules(values, screen):
+    """Small whole numbers make ties, points on the mean, close points and long runs common."""
+    result = analyse("xmr", values, screen_outliers=screen)
+    part = result["parts"][0]
+    if part["upl"] is None:
+        return
+    from measurement.spc.xmr import process_limits
+
+    limits = process_limits(values, fix_after=None, screen=screen)
+    expected = ptd_special_cause_types(values, limits.upl, limits.lpl, limits.nupl, limits.nlpl, limits.mean)
+    assert [point["special_cause_type"] for point in result["points"]] == expected
