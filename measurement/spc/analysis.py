@@ -29,7 +29,9 @@ def analyse(
     or, for "xmr", NHSRplotthedots' ``fix_after_n_points``; ``rebase`` and ``exclude`` are 0-based indices.
 
     The keys SPC.md marks "xmr only" (per point and at the top) are present only for "xmr", and ``ihi`` only
-    for "run"; every other key is always present, and is None where it does not apply or R gives NA.
+    for "run"; every other key is always present, and is None where it does not apply or R gives NA. Each
+    part also has a ``reason``: the sentence for its Anhøj runs signal (qicharts2 kinds; None otherwise),
+    since the crossings rule says a part has shifted without saying which points did.
 
     Raises ``SpcInputError`` (a ``ValueError``) with a message a person can act on.
     """

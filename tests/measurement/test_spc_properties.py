@@ -2,12 +2,13 @@
 
 import json
 import math
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from measurement.spc import analyse
+from measurement.spc.xmr import process_limits
 
 PROPERTIES = settings(max_examples=150, deadline=None, database=None)  # no example database in the repo
 
@@ -240,19 +241,73 @@ def ptd_special_cause_types(y: list[float], upl: float, lpl: float, nupl: float,
     return labels
 
 
-@settings(max_examples=400, deadline=None, database=None)
-@given(
-    st.lists(st.integers(0, 8), min_size=1, max_size=40).map(lambda xs: [float(x) for x in xs]),
-    st.booleans(),
+def _walk(segments: list[tuple[int, int]]) -> list[float]:
+    """A path of straight stretches: each segment climbs, falls or stays level for a number of steps."""
+    values = [0.0]
+    for step, length in segments:
+        values += [values[-1] + step * (k + 1) for k in range(length)]
+    return values[:45]
+
+
+SMALL_WHOLE_NUMBERS = st.lists(st.integers(0, 8), min_size=1, max_size=40).map(
+    lambda xs: [float(x) for x in xs]
 )
+STRAIGHT_STRETCHES = st.lists(st.tuples(st.sampled_from([-1, 0, 1]), st.integers(1, 9)), max_size=8).map(
+    _walk
+)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(SMALL_WHOLE_NUMBERS, STRAIGHT_STRETCHES), st.booleans())
 def test_xmr_labels_match_a_plain_transcription_of_the_r_rules(values, screen):
-    """Small whole numbers make ties, points on the mean, close points and long runs common."""
+    """Small whole numbers make ties, points on the mean, close points and long runs common; straight
+    stretches make trends, peaks and troughs common."""
     result = analyse("xmr", values, screen_outliers=screen)
     part = result["parts"][0]
     if part["upl"] is None:
         return
-    from measurement.spc.xmr import process_limits
-
     limits = process_limits(values, fix_after=None, screen=screen)
     expected = ptd_special_cause_types(values, limits.upl, limits.lpl, limits.nupl, limits.nlpl, limits.mean)
     assert [point["special_cause_type"] for point in result["points"]] == expected
+
+
+@PROPERTIES
+@given(series(kinds=("run", "i", "u")))
+def test_runs_analysis_matches_a_plain_transcription_of_qicharts2(case):
+    """``runs.analysis``: signs of the included points around the centre, zeros and NAs dropped, then R's
+    ``rle``; checked against the engine's substring searches."""
+    kind, values, options = case
+    result = analyse(kind, values, **options)
+    excluded = set(options.get("exclude", ()))
+    for part in result["parts"]:
+        centre = part["centre"]
+        plotted = [
+            result["points"][i]["value"] for i in range(part["start"], part["end"]) if i not in excluded
+        ]
+        signs = [] if centre is None else [_sign(v - centre) for v in plotted if v is not None]
+        signs = [s for s in signs if s]
+        lengths = [len(list(group)) for _, group in groupby(signs)]
+        assert part["n_useful"] == len(signs)
+        assert part["longest_run"] == (max(lengths) if lengths else None)
+        assert part["n_crossings"] == (len(lengths) - 1 if lengths else None)
+
+
+@PROPERTIES
+@given(st.one_of(SMALL_WHOLE_NUMBERS, STRAIGHT_STRETCHES))
+def test_ihi_trend_matches_collapsing_like_values_and_reading_off_monotone_stretches(values):
+    groups = [
+        (value, [i for i, _ in members]) for value, members in groupby(enumerate(values), key=lambda p: p[1])
+    ]
+    expected: set[int] = set()
+    start = 0
+    for end in range(1, len(groups) + 1):
+        direction_changes = (
+            end < len(groups)
+            and end >= 2
+            and ((groups[end][0] > groups[end - 1][0]) != (groups[end - 1][0] > groups[end - 2][0]))
+        )
+        if end == len(groups) or direction_changes:
+            if end - start >= 5:  # five or more groups all rising or all falling
+                expected.update(range(groups[start][1][-1], groups[end - 1][1][0] + 1))
+            start = end - 1
+    assert analyse("run", values)["ihi"]["trend_points"] == sorted(expected)
