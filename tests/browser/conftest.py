@@ -73,3 +73,16 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, keep a screenshot of the page it was on (test-results/, not committed)."""
+    report = yield
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and page is not None:
+        os.makedirs("test-results", exist_ok=True)
+        path = f"test-results/{item.name}.png"
+        page.screenshot(path=path, full_page=True)
+        report.sections.append(("screenshot", f"{path} (at {page.url})"))
+    return report
