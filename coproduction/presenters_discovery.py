@@ -137,5 +137,5 @@ def qr_code_svg(data: str, *, title: str) -> Markup:
 
 def page_query(querydict, page_number: int) -> str:
     """The list's query string with another page number, so paging keeps the filters."""
-    params = [(key, value) for key, value in querydict.items(multi=True) if key != "page"]
+    params = [(key, value) for key, values in querydict.lists() if key != "page" for value in values]
     return "?" + urlencode([*params, ("page", page_number)])

@@ -372,3 +372,27 @@ class TestCollectionLinks:
         link = world.records_a.link
         assert client_of(world.b_member).get(f"{base(world)}/links/{link.pk}/poster/").status_code == 404
         assert client_of(world.b_member).post(f"{base(world)}/links/{link.pk}/toggle/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_long_response_list_pages_and_keeps_its_filters(world, client_of, system_scope):
+    from datetime import date
+
+    from coproduction.models import Response
+    from coproduction.views.discovery import RESPONSES_PER_PAGE
+
+    Response.objects.bulk_create(
+        Response(
+            organisation=world.org_a,
+            project=world.project_a,
+            method="survey",
+            collected_on=date(2026, 2, 2),
+            text=f"Answer {number}",
+        )
+        for number in range(RESPONSES_PER_PAGE + 5)
+    )
+    client = client_of(world.a_member)
+    first = client.get(f"/projects/{world.project_a.pk}/responses/?method=survey")
+    assert first.status_code == 200
+    assert "method=survey&amp;page=2" in first.content.decode()
+    assert client.get(f"/projects/{world.project_a.pk}/responses/?method=survey&page=2").status_code == 200
