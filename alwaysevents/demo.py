@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from accounts.services import role_grant_create
 from coproduction.demo import seed_journeys
 from coproduction.models import Project
+from measurement.demo import seed_measures
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
 from programmes.services import programme_create
 
@@ -98,6 +99,7 @@ def seed_demo() -> DemoWorld:
             for email, name, role, target in USERS
         }
         seed_journeys(projects, users)
+        seed_measures(projects)
         return DemoWorld(programme, cohorts, organisations, projects, users)
 
 

@@ -17,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 api_v1 = [
     path("me/", accounts_api.MeApi.as_view(), name="api_me"),
     path("", include("coproduction.api.urls")),
+    path("", include("measurement.api")),
 ]
 
 urlpatterns = [

@@ -102,6 +102,15 @@ class ProjectOverview:
         )
 
     @cached_property
+    def measures(self) -> list:
+        """Each measure's latest value, icons and a small chart, for the project page."""
+        from measurement.models import Measure
+        from measurement.presenters import MeasurePresenter
+
+        measures = Measure.objects.filter(organisation_id=self.project.organisation_id, project=self.project)
+        return [MeasurePresenter(measure, self.access) for measure in measures]
+
+    @cached_property
     def comment_counts(self) -> dict:
         return co.Comment.objects.filter(
             organisation_id=self.project.organisation_id, project=self.project, thread__isnull=True

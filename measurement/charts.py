@@ -81,7 +81,8 @@ def chart_finding(measure: Measure, analysis: MeasureAnalysis) -> str:
         return f"No data has been entered for {measure.name} yet."
     latest = analysis.latest
     unit = "%" if measure.unit == Measure.Unit.PERCENT else f" {measure.get_unit_display().lower()}"
-    sentences = [f"The latest value, {latest.label.lower()}, is {latest.value:.1f}{unit}."]
+    period = latest.label[0].lower() + latest.label[1:]
+    sentences = [f"The latest value, for the {period}, is {latest.value:.1f}{unit}."]
     last_point = analysis.result["points"][-1]
     if last_point.get("reason"):
         sentences.append(last_point["reason"][0].upper() + last_point["reason"][1:] + ".")
@@ -282,10 +283,15 @@ def render_svg(
     measure: Measure, analysis: MeasureAnalysis, cycles: list[Cycle], *, small: bool = False
 ) -> str:
     spec = chart_spec(
-        measure, analysis, [] if small else cycles, width=260 if small else 640, height=90 if small else 260
+        measure, analysis, [] if small else cycles, width=260 if small else 640, height=110 if small else 260
     )
     if small:
-        spec["layer"][-1 if measure.target is None else -2]["encoding"]["color"]["legend"] = None
+        # A thumbnail: its finding is in <desc> and on the card; axis titles and a legend would crowd it.
+        spec["config"]["axis"].update({"labelFontSize": 10, "tickCount": 3})
+        spec["config"]["legend"] = {"disable": True}
+        for layer in spec["layer"]:
+            if "y" in layer.get("encoding", {}):
+                layer["encoding"]["y"]["title"] = None
     svg = vl_convert.vegalite_to_svg(spec)
     return _accessible(
         svg,

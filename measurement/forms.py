@@ -74,6 +74,13 @@ class MeasureForm(forms.ModelForm):
         self.data = data
 
 
+def _plain(value):
+    """7 rather than 7.00 in the grid; decimals only where there are some."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
+
+
 class GridForm(forms.Form):
     """One row per period, newest first: numerator, denominator and a note."""
 
@@ -88,7 +95,7 @@ class GridForm(forms.Form):
                 label=f"Numerator, {label}",
                 required=False,
                 min_value=0,
-                initial=point.numerator if point else None,
+                initial=_plain(point.numerator) if point else None,
                 error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter a number"},
             )
             if measure.has_denominator:
@@ -96,7 +103,7 @@ class GridForm(forms.Form):
                     label=f"Denominator, {label}",
                     required=False,
                     min_value=0,
-                    initial=point.denominator if point else None,
+                    initial=_plain(point.denominator) if point else None,
                     error_messages={
                         "min_value": "The denominator cannot be negative",
                         "invalid": "Enter a number",

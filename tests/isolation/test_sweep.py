@@ -64,6 +64,8 @@ PROTECTED_PARAMETERS = {
     "comment_id",
     "notification_id",
     "target_id",
+    "measure_id",
+    "mark_id",
 }
 
 # Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
@@ -168,7 +170,7 @@ def assert_shows_the_object(response, world, parameters, url: str) -> None:
         return
     expected = [str(SAMPLES[name](world)) for name in parameters if name in PROTECTED_PARAMETERS]
     assert any(identifier in body for identifier in [*expected, str(world.project_a.pk)]), (
-        f"owner saw nothing at {url}"
+        f"owner saw nothing at {url}: {body[:200]}"
     )
 
 

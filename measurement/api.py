@@ -1,0 +1,157 @@
+"""The measurement API: measures, their data (with an atomic bulk upsert) and the engine's analysis."""
+
+from django.core.exceptions import ValidationError
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from alwaysevents.api import BaseApi, Pagination
+from coproduction.selectors import project_visible
+
+from .analysis import measure_analysis
+from .charts import chart_finding
+from .forms import MEASURE_FIELDS
+from .models import DataPoint, Measure
+from .points import PointInput
+from .selectors import measure_visible, measures_of_project, points_of
+from .services import PointsRejected, measure_create, measure_update, points_upsert
+
+
+class MeasureOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "project", *MEASURE_FIELDS, "version", "created_at", "updated_at"]
+
+
+class MeasureInput(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = MEASURE_FIELDS
+
+
+class MeasureUpdateInput(MeasureInput):
+    version = serializers.IntegerField(min_value=1)
+
+    class Meta(MeasureInput.Meta):
+        fields = [*MEASURE_FIELDS, "version"]
+        extra_kwargs = {name: {"required": False} for name in MEASURE_FIELDS}
+
+
+class PointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataPoint
+        fields = ["measure", "period_start", "numerator", "denominator", "note"]
+        read_only_fields = ["measure"]
+        extra_kwargs = {"note": {"required": False}, "denominator": {"required": False}}
+        validators = []  # uniqueness is the upsert's job
+
+
+class PointsInput(serializers.Serializer):
+    points = PointSerializer(many=True, allow_empty=False)
+
+
+class MeasureListApi(BaseApi):
+    @extend_schema(responses=MeasureOutput(many=True), operation_id="measures_list")
+    def get(self, request, project_id):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            measures_of_project(access=request.access, project_id=project_id), request, view=self
+        )
+        return paginator.get_paginated_response(MeasureOutput(page, many=True).data)
+
+    @extend_schema(request=MeasureInput, responses={201: MeasureOutput}, operation_id="measures_create")
+    def post(self, request, project_id):
+        project = project_visible(access=request.access, project_id=project_id)
+        data = MeasureInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            measure = measure_create(access=request.access, project=project, **data.validated_data)
+        except ValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "message_dict") else error.messages
+            ) from error
+        return Response(MeasureOutput(measure).data, status=status.HTTP_201_CREATED)
+
+
+class MeasureDetailApi(BaseApi):
+    @extend_schema(responses=MeasureOutput, operation_id="measures_retrieve")
+    def get(self, request, project_id, measure_id):
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        return Response(MeasureOutput(measure).data)
+
+    @extend_schema(
+        request=MeasureUpdateInput, responses=MeasureOutput, operation_id="measures_partial_update"
+    )
+    def patch(self, request, project_id, measure_id):
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        data = MeasureUpdateInput(instance=measure, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            raise serializers.ValidationError({"version": "Send the version you last read"})
+        measure = measure_update(access=request.access, measure=measure, expected_version=version, **changes)
+        return Response(MeasureOutput(measure).data)
+
+
+class PointListApi(BaseApi):
+    @extend_schema(responses=PointSerializer(many=True), operation_id="measure_points_list")
+    def get(self, request, project_id, measure_id):
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(points_of(measure), request, view=self)
+        return paginator.get_paginated_response(PointSerializer(page, many=True).data)
+
+    @extend_schema(request=PointsInput, responses={200: None}, operation_id="measure_points_upsert")
+    def post(self, request, project_id, measure_id):
+        """Upsert many periods at once: all are saved, or none (with every problem listed)."""
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        data = PointsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        points = [
+            PointInput(p["period_start"], p["numerator"], p.get("denominator"), p.get("note", ""))
+            for p in data.validated_data["points"]
+        ]
+        try:
+            saved = points_upsert(access=request.access, measure=measure, points=points, source="api")
+        except PointsRejected as rejected:
+            return Response(
+                {
+                    "detail": "Nothing was saved.",
+                    "errors": [
+                        {"row": e.row, "field": e.field, "message": e.message} for e in rejected.errors
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"saved": saved, "measure": measure.pk})
+
+
+class AnalysisApi(BaseApi):
+    @extend_schema(responses={200: dict}, operation_id="measure_analysis_retrieve")
+    def get(self, request, project_id, measure_id):
+        """The SPC engine's result for the measure (`?chart=run|p|xmr`, default the measure's chart)."""
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        chart = request.query_params.get("chart") or measure.default_chart
+        if chart not in {"run", "p", "xmr"} or (chart == "p" and not measure.has_denominator):
+            raise serializers.ValidationError({"chart": "Choose run, p (percentages only) or xmr"})
+        analysis = measure_analysis(measure, chart=chart)
+        return Response(
+            {
+                "measure": measure.pk,
+                "chart": chart,
+                "finding": chart_finding(measure, analysis),
+                "periods": [period.start.isoformat() for period in analysis.periods],
+                "result": analysis.result,
+            }
+        )
+
+
+one = "projects/<uuid:project_id>/measures/<uuid:measure_id>/"
+urlpatterns = [
+    path("projects/<uuid:project_id>/measures/", MeasureListApi.as_view(), name="api_measure_list"),
+    path(one, MeasureDetailApi.as_view(), name="api_measure_detail"),
+    path(one + "points/", PointListApi.as_view(), name="api_measure_points"),
+    path(one + "analysis/", AnalysisApi.as_view(), name="api_measure_analysis"),
+]
