@@ -42,7 +42,7 @@ def chromium_path_session():
 
 
 def _is_error(text: str, kind: str) -> bool:
-    # A form answered with "400 Bad Request" is the service refusing bad input, as it should; the browser logs it.
+    # A form answering "400 Bad Request" is the service refusing bad input, as it should; the browser logs it.
     return kind == "error" and "status of 400" not in text
 
 
