@@ -75,6 +75,18 @@ def _category(analysis: MeasureAnalysis, index: int) -> str:
     return "Outside the limits" if point.get("sigma_signal") else "Common cause"
 
 
+def chart_key(analysis: MeasureAnalysis) -> list[dict]:
+    """The categories drawn on this chart, each with its colour and shape, for the key beside it."""
+    if not analysis.has_data:
+        return []
+    present = {_category(analysis, index) for index in range(len(analysis.periods))}
+    return [
+        {"name": name, "colour": colour, "shape": shape}
+        for name, (colour, shape) in CATEGORIES.items()
+        if name in present
+    ]
+
+
 def chart_finding(measure: Measure, analysis: MeasureAnalysis) -> str:
     """One or two sentences saying what the chart shows, for <desc> and the page."""
     if not analysis.has_data:
@@ -172,7 +184,7 @@ def chart_spec(
                     "type": "nominal",
                     "title": None,
                     "scale": {"domain": categories, "range": [CATEGORIES[c][0] for c in categories]},
-                    "legend": {"orient": "bottom"},
+                    "legend": None,  # the key is HTML beside the chart (chart_key), in pages and PDFs alike
                 },
                 "shape": {
                     "field": "category",

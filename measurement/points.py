@@ -56,7 +56,11 @@ def current_period(measure: Measure) -> date:
     return period_start(timezone.localdate(), frequency=measure.frequency, week_start=measure.week_start)
 
 
-def validate_point(measure: Measure, point: PointInput, *, row: int | None = None) -> list[PointError]:
+def validate_point(
+    measure: Measure, point: PointInput, *, row: int | None = None, latest: date | None = None
+) -> list[PointError]:
+    """Every problem with one period's data. `latest` (the current period) may be passed in by a caller
+    checking many rows, to work it out once."""
     errors = []
     add = lambda field, message: errors.append(PointError(row, field, message))  # noqa: E731
     if not is_period_start(point.period_start, frequency=measure.frequency, week_start=measure.week_start):
@@ -72,7 +76,7 @@ def validate_point(measure: Measure, point: PointInput, *, row: int | None = Non
             f"{describe_period(point.period_start, frequency=measure.frequency)} is before the measure "
             f"starts ({measure.starts_on:%-d %b %Y})",
         )
-    elif point.period_start > current_period(measure):
+    elif point.period_start > (latest or current_period(measure)):
         add("period", f"{describe_period(point.period_start, frequency=measure.frequency)} is in the future")
     if point.numerator < 0:
         add("numerator", "The numerator cannot be negative")

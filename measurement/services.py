@@ -88,7 +88,10 @@ def points_upsert(
     access.require_edit_project(measure.project)
     numbered = [item if isinstance(item, tuple) else (row, item) for row, item in enumerate(points, start=1)]
     points = [point for _, point in numbered]
-    errors = [error for row, point in numbered for error in validate_point(measure, point, row=row)]
+    latest = current_period(measure)
+    errors = [
+        error for row, point in numbered for error in validate_point(measure, point, row=row, latest=latest)
+    ]
     seen: dict[date, int] = {}
     for row, point in numbered:
         if point.period_start in seen:
