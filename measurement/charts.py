@@ -138,7 +138,7 @@ def chart_spec(
         "field": "period",
         "type": "temporal",
         "title": None,
-        "axis": {"format": "%d %b %y", "labelAngle": -40},
+        "axis": {"format": "%b %y", "labelAngle": 0, "tickCount": 8},
     }
     layers = [
         {

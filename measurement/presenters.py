@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from accounts.access import Access
 
 from .analysis import RUN_RULES, MeasureAnalysis, measure_analysis
-from .charts import chart_finding, measure_chart_svg
+from .charts import chart_finding, chart_key, measure_chart_svg
 from .icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from .models import Measure
 from .periods import describe_period, period_start
@@ -55,6 +55,10 @@ class MeasurePresenter:
     @cached_property
     def small_svg(self) -> str:
         return mark_safe(measure_chart_svg(self.measure, self.analysis, small=True))  # noqa: S308
+
+    @property
+    def key(self) -> list[dict]:
+        return chart_key(self.analysis)
 
     @property
     def finding(self) -> str:

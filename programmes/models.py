@@ -148,3 +148,87 @@ class Enrolment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:programmes_enrolment_change", args=[self.pk])
+
+
+# --- Support around each project: coaching calls and their actions, monthly returns -------------------
+# Imported here, not at the top: coproduction's models refer to this module's models by name only.
+from django.conf import settings  # noqa: E402
+
+from alwaysevents.tenancy import TenantModel  # noqa: E402
+from coproduction.models import ProjectRecord  # noqa: E402
+
+
+class CoachingCall(ProjectRecord):
+    """A call (or site visit) the programme's coaches hold with one project's team."""
+
+    class Kind(models.TextChoices):
+        COACHING = "coaching", "Coaching call"
+        LEADERSHIP = "leadership", "Leadership call"
+        ALL_SITE = "all_site", "All-site call"
+        SITE_VISIT = "site_visit", "Site visit"
+
+    kind = models.CharField("Type", max_length=20, choices=Kind, default=Kind.COACHING)
+    scheduled_for = models.DateTimeField()
+    attendees = models.TextField(blank=True, help_text="Names of the staff taking part, one a line.")
+    notes = models.TextField(blank=True)
+    pack_ready_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-scheduled_for"]
+        indexes = [models.Index(fields=["project", "scheduled_for"], name="call_project_when")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.scheduled_for:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("call_detail", kwargs={"project_id": self.project_id, "call_id": self.pk})
+
+
+class CallAction(ProjectRecord):
+    """Something agreed on a call; until it is done it is carried to the project's next call."""
+
+    call = models.ForeignKey(CoachingCall, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField("Action", max_length=300)
+    owner = models.CharField(max_length=120, blank=True, help_text="The name of who will do it.")
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["due_on", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MonthlyReturn(ProjectRecord):
+    """A project's return for one month: figures filled from what the team recorded, frozen as a snapshot
+    when it is submitted, and the barriers and help wanted the team types."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    month = models.DateField(help_text="The first day of the month.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    barriers = models.TextField(blank=True)
+    help_wanted = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-month"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["project", "month"], name="one_return_per_project_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="return_month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Monthly return for {self.month:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("return_edit", kwargs={"project_id": self.project_id, "return_id": self.pk})
