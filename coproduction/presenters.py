@@ -110,6 +110,10 @@ class ProjectOverview:
         measures = Measure.objects.filter(organisation_id=self.project.organisation_id, project=self.project)
         return [MeasurePresenter(measure, self.access) for measure in measures]
 
+    @property
+    def aim_measure(self):
+        return next((measure for measure in self.measures if measure.is_aim_measure), None)
+
     @cached_property
     def comment_counts(self) -> dict:
         return co.Comment.objects.filter(
