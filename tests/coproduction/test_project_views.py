@@ -61,3 +61,12 @@ class TestProjectEdit:
         body = response.content.decode()
         assert "Enter the project&#39;s title" in body and "<title>Error: " in body
         assert Project.objects.get(pk=world.project_a.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_the_project_page_shows_the_statements_its_measures_and_the_way_to_each_step(world, client_of):
+    body = client_of(world.a_buddy).get(world.project_a.get_absolute_url()).content.decode()
+    assert world.records_a.statement.vision in body
+    assert "Measured by" in body and world.records_a.measure.name in body
+    for step in ("Responses", "Co-design team", "Candidate events", "Driver diagram", "PDSA cycles", "Activity"):
+        assert step in body
