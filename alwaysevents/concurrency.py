@@ -15,11 +15,19 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def save_versioned(*, obj: models.Model, expected_version: int, changes: dict, actor, action: str):
+def save_versioned(
+    *, obj: models.Model, expected_version: int, changes: dict, actor, action: str, children_changed=()
+):
     """Apply `changes` (plain fields) to `obj` only if nobody saved it since `expected_version`; audit the
-    fields that really changed. Many-to-many links are the caller's to set, after this succeeds."""
+    fields that really changed.
+
+    Child rows (links, questions, screening) are the caller's to write after this succeeds; name them in
+    `children_changed` when they change, so the record takes a new version even if none of its own fields
+    did, and a concurrent editor of those children is refused too.
+    """
     changed = {name: value for name, value in changes.items() if getattr(obj, name) != value}
-    if not changed:
+    children_changed = list(children_changed)
+    if not changed and not children_changed:
         if obj.version != expected_version:
             raise StaleEdit(current=obj)
         return obj
@@ -29,6 +37,6 @@ def save_versioned(*, obj: models.Model, expected_version: int, changes: dict, a
     )
     if not updated:
         raise StaleEdit(current=manager.get(pk=obj.pk))
-    audit(actor=actor, action=action, obj=obj, changed=changed)
+    audit(actor=actor, action=action, obj=obj, changed=[*changed, *children_changed])
     obj.refresh_from_db()
     return obj

@@ -1,26 +1,9 @@
 from django import forms
 
-from .models import Measure, PeriodMark
+from .models import DEFINITION_FIELDS, Measure, PeriodMark
 from .periods import describe_period
 
-MEASURE_FIELDS = [
-    "name",
-    "kind",
-    "is_aim_measure",
-    "numerator",
-    "denominator",
-    "inclusions",
-    "exclusions",
-    "collection_method",
-    "sampling_rule",
-    "frequency",
-    "week_start",
-    "unit",
-    "improvement_direction",
-    "target",
-    "default_chart",
-    "starts_on",
-]
+MEASURE_FIELDS = DEFINITION_FIELDS
 
 
 class MeasureForm(forms.ModelForm):

@@ -7,6 +7,26 @@ from django.urls import reverse
 from alwaysevents.tenancy import TenantModel
 from coproduction.models import ProjectRecord
 
+# The fields of a measure's definition that people set, in the order the form asks for them.
+DEFINITION_FIELDS = [
+    "name",
+    "kind",
+    "is_aim_measure",
+    "numerator",
+    "denominator",
+    "inclusions",
+    "exclusions",
+    "collection_method",
+    "sampling_rule",
+    "frequency",
+    "week_start",
+    "unit",
+    "improvement_direction",
+    "target",
+    "default_chart",
+    "starts_on",
+]
+
 
 class Measure(ProjectRecord):
     class Kind(models.TextChoices):

@@ -12,28 +12,11 @@ from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 from coproduction.models import Project
 
-from .models import DataPoint, Measure, PeriodMark
+from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark
 from .points import PointError, PointInput, current_period, validate_point
 from .selectors import points_of
 
-MEASURE_FIELDS = {
-    "name",
-    "kind",
-    "is_aim_measure",
-    "numerator",
-    "denominator",
-    "inclusions",
-    "exclusions",
-    "collection_method",
-    "sampling_rule",
-    "frequency",
-    "week_start",
-    "unit",
-    "improvement_direction",
-    "target",
-    "default_chart",
-    "starts_on",
-}
+MEASURE_FIELDS = set(DEFINITION_FIELDS)
 
 
 class PointsRejected(Exception):

@@ -4,14 +4,14 @@ the four criteria, the chosen one, and its vision statement and SMART aim (DOMAI
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from alwaysevents.audit import audit
-from alwaysevents.concurrency import StaleEdit, save_versioned
+from alwaysevents.concurrency import save_versioned
 
 from ..models import (
     CandidateEvent,
@@ -70,34 +70,6 @@ def unmet_criteria(candidate: CandidateEvent) -> list[str]:
         if assessment.verdict == CriterionAssessment.Verdict.MET
     }
     return [label for value, label in CriterionAssessment.Criterion.choices if value not in met]
-
-
-def _save_with_links(
-    *,
-    obj: models.Model,
-    expected_version: int,
-    changes: dict,
-    links_changed: bool,
-    actor,
-    action: str,
-    link: str,
-):
-    """Like save_versioned, but a change of the record's links (attendees, themes, screening) is a change of
-    the record too: it takes a new version, so a concurrent editor is refused rather than overwritten."""
-    if not links_changed:
-        return save_versioned(
-            obj=obj, expected_version=expected_version, changes=changes, actor=actor, action=action
-        )
-    changed = {name: value for name, value in changes.items() if getattr(obj, name) != value}
-    manager = type(obj)._default_manager
-    updated = manager.filter(pk=obj.pk, version=expected_version).update(
-        **changed, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise StaleEdit(current=manager.get(pk=obj.pk))
-    audit(actor=actor, action=action, obj=obj, changed=[*changed, link])
-    obj.refresh_from_db()
-    return obj
 
 
 def _check_member_fields(*, project: Project, role: str, name: str, consent_to_be_named: bool, user) -> None:
@@ -259,15 +231,15 @@ def session_update(
     if attendees is not None:
         member_ids = _check_attendees(project=project, attendees=attendees, session=session)
     links_changed = member_ids is not None and member_ids != _attendee_ids(session)
-    session = _save_with_links(
+    session = save_versioned(
         obj=session,
         expected_version=expected_version,
         changes=changes,
-        links_changed=links_changed,
         actor=access.user,
         action="session.update",
-        link="attendees",
+        children_changed=["attendees"] if links_changed else (),
     )
+
     if links_changed:
         _set_attendees(project=project, session=session, member_ids=member_ids)
     return session
@@ -364,15 +336,15 @@ def candidate_update(
         project=project, themes=themes or (), session=changes.get("session", candidate.session)
     )
     links_changed = themes is not None and theme_ids != _theme_ids(candidate)
-    candidate = _save_with_links(
+    candidate = save_versioned(
         obj=candidate,
         expected_version=expected_version,
         changes=changes,
-        links_changed=links_changed,
         actor=access.user,
         action="candidate.update",
-        link="themes",
+        children_changed=["themes"] if links_changed else (),
     )
+
     if links_changed:
         _set_themes(project=project, candidate=candidate, theme_ids=theme_ids)
     return candidate
@@ -403,15 +375,15 @@ def candidate_screen(
             before["verdict"] = None  # a first assessment is always recorded, even as "unsure"
         if any(values.get(name, before[name]) != before[name] for name in ASSESSMENT_FIELDS):
             changed[criterion] = values
-    candidate = _save_with_links(
+    candidate = save_versioned(
         obj=candidate,
         expected_version=expected_version,
         changes={},
-        links_changed=bool(changed),
         actor=access.user,
         action="candidate.screen",
-        link="assessments",
+        children_changed=["assessments"] if bool(changed) else (),
     )
+
     for criterion, values in changed.items():
         current = existing.get(criterion)
         if current is None:

@@ -40,27 +40,6 @@ def _require_same_project(project: Project, records: Iterable[Model], what: str)
             raise ValidationError(f"The {what} must belong to this project")
 
 
-def _save_with_children(
-    *, obj: Model, expected_version: int, changes: dict, children_changed: list[str], actor, action: str
-) -> Model:
-    """Like save_versioned, but also bumps the version when only child rows (links, questions) change, so
-    a concurrent edit of those is detected too. Children are written by the caller after this succeeds."""
-    if not children_changed:
-        return save_versioned(
-            obj=obj, expected_version=expected_version, changes=changes, actor=actor, action=action
-        )
-    changed = {name: value for name, value in changes.items() if getattr(obj, name) != value}
-    manager = type(obj)._default_manager
-    updated = manager.filter(pk=obj.pk, version=expected_version).update(
-        **changed, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        raise StaleEdit(current=manager.get(pk=obj.pk))
-    audit(actor=actor, action=action, obj=obj, changed=[*changed, *children_changed])
-    obj.refresh_from_db()
-    return obj
-
-
 # --- Driver diagram ------------------------------------------------------------------------------
 
 
@@ -270,7 +249,7 @@ def change_idea_update(
         children_changed.append("drivers")
     if sessions is not None and {s.pk for s in sessions} != _linked_ids(idea, ChangeIdeaSession, "session"):
         children_changed.append("sessions")
-    idea = _save_with_children(
+    idea = save_versioned(
         obj=idea,
         expected_version=expected_version,
         changes=changes,
@@ -416,7 +395,7 @@ def pdsa_cycle_update(
         {"question": q.question, "prediction": q.prediction, "result": q.result} for q in existing
     ]
     children_changed = ["questions"] if rows is not None and rows != current_rows else []
-    cycle = _save_with_children(
+    cycle = save_versioned(
         obj=cycle,
         expected_version=expected_version,
         changes=changes,

@@ -68,5 +68,6 @@ def test_the_project_page_shows_the_statements_its_measures_and_the_way_to_each_
     body = client_of(world.a_buddy).get(world.project_a.get_absolute_url()).content.decode()
     assert world.records_a.statement.vision in body
     assert "Measured by" in body and world.records_a.measure.name in body
-    for step in ("Responses", "Co-design team", "Candidate events", "Driver diagram", "PDSA cycles", "Activity"):
+    steps = ("Responses", "Co-design team", "Candidate events", "Driver diagram", "PDSA cycles", "Activity")
+    for step in steps:
         assert step in body
