@@ -180,10 +180,10 @@ def call_update(
     require_coach_project(access, call.project)
     _check_call_fields(changes)
     project = call.project
-    if action and action.get("text"):
-        # Adding an action is a change to the call too, so a concurrent edit is still detected.
-        if CoachingCall.objects.filter(pk=call.pk, version=expected_version).count() == 0:
-            raise StaleEdit(current=CoachingCall.objects.get(pk=call.pk))
+    # Adding an action is a change to the call too, so a concurrent edit is still detected.
+    adds_action = bool(action and action.get("text"))
+    if adds_action and not CoachingCall.objects.filter(pk=call.pk, version=expected_version).exists():
+        raise StaleEdit(current=CoachingCall.objects.get(pk=call.pk))
     call = save_versioned(
         obj=call, expected_version=expected_version, changes=changes, actor=access.user, action="call.update"
     )
@@ -228,7 +228,9 @@ def pre_call_packs_prepare(*, now: datetime | None = None) -> int:
     calls = list(due)
     for call in calls:
         CoachingCall.objects.filter(pk=call.pk, pack_ready_at__isnull=True).update(pack_ready_at=now)
-        audit(system_job="prepare_pre_call_packs", action="call.pack_ready", obj=call, changed=["pack_ready_at"])
+        audit(
+            system_job="prepare_pre_call_packs", action="call.pack_ready", obj=call, changed=["pack_ready_at"]
+        )
     return len(calls)
 
 
@@ -242,7 +244,7 @@ def _require_draft(monthly_return: MonthlyReturn) -> None:
 
 @transaction.atomic
 def return_start(*, access: Access, project: Project, month: date) -> MonthlyReturn:
-    """The team's draft return for `month` (a month that has started); starting it twice gives the same one."""
+    """The team's draft return for `month` (one that has started); starting it twice gives the same one."""
     access.require_edit_project(project)
     month = month_start(month)
     if month > month_start(timezone.localdate()):
@@ -296,7 +298,6 @@ def return_submit(*, access: Access, monthly_return: MonthlyReturn, expected_ver
     return monthly_return
 
 
-@transaction.atomic
 def return_reminders_send(*, today: date | None = None) -> int:
     """From RETURN_REMINDER_DAY, email the team members of each active project whose return for last month
     is not submitted, once per project and month. Runs in a system job's all-organisations scope."""
@@ -306,34 +307,42 @@ def return_reminders_send(*, today: date | None = None) -> int:
     projects, month = returns_needing_reminder(today=today)
     sent = 0
     for project in projects:
-        monthly_return, _ = MonthlyReturn.objects.get_or_create(
-            organisation=project.organisation, project=project, month=month
+        # One transaction per project: a failure later on does not resend the reminders already sent.
+        with transaction.atomic():
+            sent += _remind(project, month=month, today=today)
+    return sent
+
+
+def _remind(project: Project, *, month: date, today: date) -> int:
+    monthly_return, _ = MonthlyReturn.objects.get_or_create(
+        organisation=project.organisation, project=project, month=month
+    )
+    monthly_return = MonthlyReturn.objects.select_for_update().get(pk=monthly_return.pk)
+    if monthly_return.reminded_at is not None or monthly_return.status == MonthlyReturn.Status.SUBMITTED:
+        return 0
+    sent = 0
+    recipients = team_member_emails(project)
+    if recipients:
+        context = {
+            "project": project,
+            "month": month,
+            "due_on": today.replace(day=RETURN_DUE_DAY),
+            "url": settings.SITE_URL
+            + reverse("return_edit", kwargs={"project_id": project.pk, "return_id": monthly_return.pk}),
+        }
+        send_mail(
+            subject=f"Monthly return for {month:%B %Y} due: {project}",
+            message=render_to_string("programmes/email/return_reminder.txt.jinja", context),
+            from_email=None,
+            recipient_list=recipients,
         )
-        monthly_return = MonthlyReturn.objects.select_for_update().get(pk=monthly_return.pk)
-        if monthly_return.reminded_at is not None or monthly_return.status == MonthlyReturn.Status.SUBMITTED:
-            continue
-        recipients = team_member_emails(project)
-        if recipients:
-            context = {
-                "project": project,
-                "month": month,
-                "due_on": today.replace(day=RETURN_DUE_DAY),
-                "url": settings.SITE_URL
-                + reverse("return_edit", kwargs={"project_id": project.pk, "return_id": monthly_return.pk}),
-            }
-            send_mail(
-                subject=f"Monthly return for {month:%B %Y} due: {project}",
-                message=render_to_string("programmes/email/return_reminder.txt.jinja", context),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            sent += 1
-        monthly_return.reminded_at = timezone.now()
-        monthly_return.save(update_fields=["reminded_at"])
-        audit(
-            system_job="send_return_reminders",
-            action="monthly_return.remind",
-            obj=monthly_return,
-            changed=["reminded_at"],
-        )
+        sent = 1
+    monthly_return.reminded_at = timezone.now()
+    monthly_return.save(update_fields=["reminded_at"])
+    audit(
+        system_job="send_return_reminders",
+        action="monthly_return.remind",
+        obj=monthly_return,
+        changed=["reminded_at"],
+    )
     return sent

@@ -45,7 +45,7 @@ def test_a_team_member_enters_and_imports_data_and_sees_the_chart_change(page, w
     ).to_be_visible()  # this week's tally row is saved again, unchanged
 
     page.goto(reverse("measure_detail", kwargs=kwargs) + "?chart=xmr")
-    chart_before = page.locator("figure svg").inner_html()
+    chart_before = page.locator("figure.ae-chart-container > svg").inner_html()
 
     bad = tmp_path / "bad.csv"
     bad.write_text("period_start,numerator,denominator\n2026-03-30,10,10\n2026-04-06,ten,10\n")
@@ -66,7 +66,7 @@ def test_a_team_member_enters_and_imports_data_and_sees_the_chart_change(page, w
     page.goto(reverse("measure_detail", kwargs=kwargs) + "?chart=xmr")
     assert_accessible(page)
     assert (
-        page.locator("figure svg").inner_html() != chart_before
+        page.locator("figure.ae-chart-container > svg").inner_html() != chart_before
     )  # re-rendered: the cached chart was replaced
     assert page.console_errors == []
 
@@ -82,7 +82,7 @@ def test_the_rnoh_chart_shows_its_shift_and_its_pdsa_markers(page, db, system_sc
     page.goto(reverse("measure_detail", kwargs={"project_id": measure.project_id, "measure_id": measure.pk}))
     assert_accessible(page)
     expect(page.get_by_text(re.compile("7 points in a row above the average")).first).to_be_visible()
-    chart = page.locator("figure svg")
+    chart = page.locator("figure.ae-chart-container > svg")
     for marker in ("Painted bones trail 1", "Child-height signs 2"):
         expect(chart.get_by_text(marker)).to_have_count(1)
     page.screenshot(path="test-results/rnoh-reliability.png", full_page=True)
