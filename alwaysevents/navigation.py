@@ -19,6 +19,8 @@ def navigation_for(access) -> list[NavItem]:
     if not access.user.is_authenticated:
         return []
     items = [NavItem("Home", reverse("home")), NavItem("Projects", reverse("project_list"))]
+    if access.is_coach or access.is_programme_admin:
+        items.append(NavItem("Coach dashboard", reverse("coach_dashboard")))
     if access.is_coach or access.is_programme_admin or access.viewed_system_ids:
         items.append(NavItem("By phase", reverse("phase_board")))
     if access.can_invite:

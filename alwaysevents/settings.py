@@ -188,6 +188,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "prepare-pre-call-packs": {"task": "programmes.tasks.prepare_pre_call_packs", "schedule": 60 * 60},
+    "send-return-reminders": {"task": "programmes.tasks.send_return_reminders", "schedule": 24 * 60 * 60},
+}
+# Days before a coaching call that its pre-call pack is prepared; the day of the month return reminders start.
+PRE_CALL_PACK_DAYS = env_int("PRE_CALL_PACK_DAYS", 2)
+RETURN_REMINDER_DAY = env_int("RETURN_REMINDER_DAY", 5)
 
 # --- Authentication ----------------------------------------------------------------------------
 
@@ -316,6 +323,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChangeIdeaStatusEnum": "coproduction.models.ChangeIdea.Status",
         "PdsaCycleStatusEnum": "coproduction.models.PdsaCycle.Status",
+        "ReportRunKindEnum": "reports.models.ReportRun.Kind",
+        "MeasureKindEnum": "measurement.models.Measure.Kind",
     },
     "SERVE_AUTHENTICATION": [],
 }

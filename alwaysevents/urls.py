@@ -18,6 +18,8 @@ api_v1 = [
     path("me/", accounts_api.MeApi.as_view(), name="api_me"),
     path("", include("coproduction.api.urls")),
     path("", include("measurement.api")),
+    path("", include("reports.api")),
+    path("", include("programmes.api")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("coproduction.urls")),
     path("", include("measurement.views")),
+    path("", include("reports.views")),
+    path("", include("programmes.views")),
     path("account/", accounts_views.account, name="account"),
     path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),
     path("account/tokens/<uuid:token_id>/revoke/", accounts_views.api_token_delete, name="api_token_revoke"),

@@ -15,7 +15,7 @@ $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo > /dev/null
 
 # The worker shares this terminal, so the emails it sends (console backend) are printed here.
-.venv/bin/celery -A alwaysevents worker --loglevel WARNING --pool solo --quiet &
+.venv/bin/celery -A alwaysevents worker -Q default,pdf --loglevel WARNING --pool solo --quiet &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
 

@@ -13,7 +13,13 @@ from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from coproduction.models import Project
 from measurement.models import DataPoint, Measure, PeriodMark
-from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
+from programmes.models import (
+    Cohort,
+    Enrolment,
+    Organisation,
+    Phase,
+    Programme,
+)
 from programmes.services import programme_create
 
 PASSWORD = "a-long-test-password-1"

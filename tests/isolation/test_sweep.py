@@ -4,15 +4,19 @@ team (200, so the sweep cannot pass vacuously). A new route whose parameters hav
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.services import api_token_create
-from programmes.models import Organisation
+from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation
+from reports.models import ReportRun
 
 # One sample for every URL parameter name. Protected samples belong to organisation A (or to A's team member).
 SAMPLES = {
@@ -34,6 +38,10 @@ SAMPLES = {
     "measure_id": lambda world: world.records_a.measure.pk,
     "mark_id": lambda world: world.records_a.mark.pk,
     "fmt": lambda world: "csv",
+    "run_id": lambda world: world.records_a.report_run.pk,
+    "call_id": lambda world: world.records_a.call.pk,
+    "action_id": lambda world: world.records_a.action.pk,
+    "return_id": lambda world: world.records_a.monthly_return.pk,
     # Comments hang off any record: the sweep comments on A's PDSA cycle.
     "target": lambda world: "pdsa_cycle",
     "target_id": lambda world: world.records_a.cycle.pk,
@@ -66,6 +74,10 @@ PROTECTED_PARAMETERS = {
     "target_id",
     "measure_id",
     "mark_id",
+    "run_id",
+    "call_id",
+    "action_id",
+    "return_id",
 }
 
 # Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
@@ -96,7 +108,8 @@ PUBLIC_ROUTES = {
     "admin:login",
 }
 # The owner of a protected route, when it is not A's team member.
-OWNERS = {}
+API_OWNERS = {"/api/v1/dashboards/coach/": "coach_1"}
+OWNERS = {"call_create": "coach_1", "call_edit": "coach_1"}  # coaches schedule and record calls
 OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
 
 
@@ -127,8 +140,28 @@ ROUTES = all_routes()
 
 
 @pytest.fixture
-def sweep_world(world):
+def sweep_world(world, system_scope):
     world.a_member_token, _ = api_token_create(user=world.a_member, name="sweep")
+    project = world.project_a
+    run = ReportRun.objects.create(
+        organisation=project.organisation,
+        project=project,
+        scope_kind="project",
+        scope_id=project.pk,
+        kind="csv",
+        requested_by=world.a_member,
+        status="done",
+        progress=100,
+    )
+    run.file.save(f"{run.pk}.csv", ContentFile(b"section,item,value\n"), save=True)
+    world.records_a.report_run = run
+    common = {"organisation": project.organisation, "project": project}
+    world.records_a.call = CoachingCall.objects.create(
+        **common, kind="coaching", scheduled_for=timezone.make_aware(datetime(2026, 12, 3, 10, 0))
+    )
+    call = world.records_a.call
+    world.records_a.action = CallAction.objects.create(**common, call=call, text="Share the map")
+    world.records_a.monthly_return = MonthlyReturn.objects.create(**common, month=date(2026, 10, 1))
     return world
 
 
@@ -150,7 +183,7 @@ def client_for(user) -> Client:
 
 
 def assert_reveals_nothing_of_a(response, world, who: str, url: str) -> None:
-    body = response.content.decode(errors="replace")
+    body = body_of(response)
     for identifier in identifiers_of_a(world):
         assert identifier not in body, f"{who} saw {identifier!r} of organisation A at {url}"
 
@@ -162,11 +195,16 @@ def assert_sent_to_sign_in(response, url: str) -> None:
     assert re.match(r"^/(accounts|admin)/login/", response["Location"]), response["Location"]
 
 
+def body_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
 def assert_shows_the_object(response, world, parameters, url: str) -> None:
     """The owner's answer names the project or the record asked for, so a 200 is not an empty page."""
-    body = response.content.decode(errors="replace")
+    body = body_of(response)
     if response.get("Content-Disposition", "").startswith("attachment"):
-        assert "period_start" in body or response["Content-Type"].startswith("application/vnd"), url
+        assert body, f"owner downloaded an empty file at {url}"
         return
     expected = [str(SAMPLES[name](world)) for name in parameters if name in PROTECTED_PARAMETERS]
     assert any(identifier in body for identifier in [*expected, str(world.project_a.pk)]), (
@@ -211,7 +249,7 @@ def test_route_is_isolated(route, sweep_world):
         if response.status_code == 405:  # a POST-only action: the owner may perform it
             response = client_for(owner).post(url)
             # In scope: the action ran (a redirect), or its form answered an empty POST with a message.
-            assert response.status_code in (200, 302, 400), f"owner POST {url}: {response.status_code}"
+            assert response.status_code in (200, 201, 302, 400), f"owner POST {url}: {response.status_code}"
         else:
             assert response.status_code == 200, f"owner GET {url}: {response.status_code}"
             assert_shows_the_object(response, world, route.parameters, url)
@@ -245,12 +283,23 @@ def test_api_path_is_isolated(path, sweep_world):
 
     for persona in OUTSIDERS:
         _, key = api_token_create(user=getattr(world, persona), name="sweep")
-        response = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")
-        assert response.status_code == (404 if protected else 200), f"{persona} {url}: {response.status_code}"
+        client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+        response = client.get(url)
+        if response.status_code == 405:  # an action that takes only POST must not be found either
+            response = client.post(url, {}, content_type="application/json")
+        # Out of scope is 404; a list with no object in its path may answer 200 (filtered) or 404 (role only).
+        expected = (404,) if protected else (200, 404)
+        assert response.status_code in expected, f"{persona} {url}: {response.status_code}"
         assert_reveals_nothing_of_a(response, world, persona, url)
 
-    _, key = api_token_create(user=world.a_member, name="owner")
-    response = Client().get(url, HTTP_AUTHORIZATION=f"Token {key}")
-    assert response.status_code == 200
+    owner = getattr(world, API_OWNERS.get(path, "a_member"))
+    _, key = api_token_create(user=owner, name="owner")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {}, content_type="application/json")
+        assert response.status_code in (200, 201, 400, 409), f"owner POST {url}: {response.status_code}"
+        return
+    assert response.status_code == 200, f"owner GET {url}: {response.status_code}"
     if protected or path.endswith("/projects/"):
         assert_shows_the_object(response, world, parameters, url)

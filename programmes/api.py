@@ -1,0 +1,316 @@
+"""The programmes API: the coach dashboard's rows, coaching calls and monthly returns, over the same
+selectors and services as the pages."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from alwaysevents.api import BaseApi, Pagination
+from coproduction.selectors import project_visible
+
+from .models import CallAction, CoachingCall, MonthlyReturn
+from .presenters import RETURN_LABELS, sort_rows
+from .selectors import DashboardFilters, call_visible, calls_of, dashboard_rows, return_visible, returns_of
+from .services import (
+    call_create,
+    call_update,
+    require_coach_project,
+    return_start,
+    return_submit,
+    return_update,
+)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _paginated(view, request, items, output):
+    paginator = Pagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    return paginator.get_paginated_response(output(page, many=True).data)
+
+
+# --- Coach dashboard ----------------------------------------------------------------------------------
+
+
+class DashboardRowOutput(serializers.Serializer):
+    project = serializers.UUIDField(source="project.pk")
+    title = serializers.CharField(source="project.title")
+    organisation = serializers.CharField(source="project.organisation.name")
+    organisation_ods_code = serializers.CharField(source="project.organisation.ods_code")
+    system = serializers.CharField(source="system.name", allow_null=True, default=None)
+    cohort = serializers.CharField(source="project.enrolment.cohort.name")
+    phase = serializers.CharField(source="project.phase.name")
+    suggested_score = serializers.DecimalField(max_digits=2, decimal_places=1)
+    aim_measure = serializers.CharField(source="aim.measure.name", allow_null=True, default=None)
+    latest_value = serializers.FloatField(source="aim.latest_value", allow_null=True, default=None)
+    latest_period_start = serializers.DateField(source="aim.latest_start", allow_null=True, default=None)
+    variation_icon = serializers.CharField(allow_null=True)
+    assurance_icon = serializers.CharField(source="aim.assurance_icon", allow_null=True, default=None)
+    last_data_entry = serializers.DateTimeField(allow_null=True)
+    return_status = serializers.ChoiceField(choices=list(RETURN_LABELS))
+    return_overdue = serializers.BooleanField()
+    unresolved_comments = serializers.IntegerField()
+    next_call = serializers.DateTimeField(allow_null=True)
+    needs_attention = serializers.BooleanField()
+    attention_reasons = serializers.ListField(child=serializers.CharField())
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, row) -> str:
+        return settings.SITE_URL + row.project.get_absolute_url()
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, str, required=False, description=description)
+    for name, description in [
+        ("programme", "A programme id"),
+        ("cohort", "A cohort id"),
+        ("system", "An integrated care system's organisation id"),
+        ("phase", "A phase name"),
+        ("icon", "improvement, concern, neutral, common_cause or no_data"),
+        ("attention", "'yes' for projects that need attention only"),
+        (
+            "sort",
+            "A column, '-' first for descending: project, organisation, system, phase, score, latest, "
+            "last_entry, return, comments, next_call",
+        ),
+    ]
+]
+
+
+class CoachDashboardApi(BaseApi):
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses=DashboardRowOutput(many=True),
+        operation_id="coach_dashboard_list",
+    )
+    def get(self, request):
+        params = request.query_params
+        filters = DashboardFilters(
+            programme=params.get("programme", ""),
+            cohort=params.get("cohort", ""),
+            system=params.get("system", ""),
+            phase=params.get("phase", ""),
+            icon=params.get("icon", ""),
+            needs_attention=params.get("attention") == "yes",
+        )
+        rows, _ = sort_rows(
+            dashboard_rows(access=request.access, filters=filters), params.get("sort", "project")
+        )
+        return _paginated(self, request, rows, DashboardRowOutput)
+
+
+# --- Coaching calls -----------------------------------------------------------------------------------
+
+
+class ActionOutput(serializers.ModelSerializer):
+    call = serializers.UUIDField(source="call_id")
+
+    class Meta:
+        model = CallAction
+        fields = ["id", "call", "text", "owner", "due_on", "done_on", "version", "created_at", "updated_at"]
+
+
+class CallOutput(serializers.ModelSerializer):
+    project = serializers.UUIDField(source="project_id")
+    # "call_type", not "kind": the schema names enums after their field, and measures have a "kind" too.
+    call_type = serializers.ChoiceField(source="kind", choices=CoachingCall.Kind.choices)
+    actions = ActionOutput(many=True, read_only=True)
+
+    class Meta:
+        model = CoachingCall
+        fields = [
+            "id",
+            "project",
+            "call_type",
+            "scheduled_for",
+            "attendees",
+            "notes",
+            "pack_ready_at",
+            "actions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ActionInput(serializers.Serializer):
+    text = serializers.CharField(max_length=300)
+    owner = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    due_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CallCreateInput(serializers.Serializer):
+    call_type = serializers.ChoiceField(source="kind", choices=CoachingCall.Kind.choices)
+    scheduled_for = serializers.DateTimeField()
+    attendees = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    action = ActionInput(required=False, help_text="An action agreed on the call.")
+
+
+class CallUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    call_type = serializers.ChoiceField(source="kind", choices=CoachingCall.Kind.choices, required=False)
+    scheduled_for = serializers.DateTimeField(required=False)
+    attendees = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    action = ActionInput(required=False, help_text="A new action agreed on the call.")
+
+
+class CallListApi(BaseApi):
+    @extend_schema(responses=CallOutput(many=True), operation_id="coaching_calls_list")
+    def get(self, request, project_id):
+        _, calls = calls_of(access=request.access, project_id=project_id)
+        return _paginated(self, request, calls.prefetch_related("actions"), CallOutput)
+
+    @extend_schema(request=CallCreateInput, responses={201: CallOutput}, operation_id="coaching_calls_create")
+    def post(self, request, project_id):
+        project = project_visible(access=request.access, project_id=project_id)
+        require_coach_project(request.access, project)
+        data = dict(_valid(CallCreateInput, request.data))
+        action = data.pop("action", None)
+        with service_errors():
+            call = call_create(access=request.access, project=project, action=action, **data)
+        return Response(CallOutput(call).data, status=status.HTTP_201_CREATED)
+
+
+class CallDetailApi(BaseApi):
+    @extend_schema(responses=CallOutput, operation_id="coaching_calls_retrieve")
+    def get(self, request, project_id, call_id):
+        return Response(
+            CallOutput(call_visible(access=request.access, project_id=project_id, call_id=call_id)).data
+        )
+
+    @extend_schema(
+        request=CallUpdateInput, responses=CallOutput, operation_id="coaching_calls_partial_update"
+    )
+    def patch(self, request, project_id, call_id):
+        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+        require_coach_project(request.access, call.project)
+        data = dict(_valid(CallUpdateInput, request.data))
+        version, action = data.pop("version"), data.pop("action", None)
+        with service_errors():
+            call = call_update(
+                access=request.access, call=call, expected_version=version, action=action, **data
+            )
+        return Response(CallOutput(call).data)
+
+
+# --- Monthly returns ----------------------------------------------------------------------------------
+
+
+class ReturnOutput(serializers.ModelSerializer):
+    project = serializers.UUIDField(source="project_id")
+    submitted_by = serializers.CharField(source="submitted_by.email", allow_null=True, default=None)
+
+    class Meta:
+        model = MonthlyReturn
+        fields = [
+            "id",
+            "project",
+            "month",
+            "status",
+            "snapshot",
+            "barriers",
+            "help_wanted",
+            "submitted_by",
+            "submitted_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReturnStartInput(serializers.Serializer):
+    month = serializers.DateField(help_text="Any day of the month; the return is for the whole month.")
+
+
+class ReturnSubmitInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    barriers = serializers.CharField(required=False, allow_blank=True)
+    help_wanted = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReturnListApi(BaseApi):
+    @extend_schema(responses=ReturnOutput(many=True), operation_id="monthly_returns_list")
+    def get(self, request, project_id):
+        _, returns = returns_of(access=request.access, project_id=project_id)
+        return _paginated(self, request, returns, ReturnOutput)
+
+    @extend_schema(
+        request=ReturnStartInput, responses={201: ReturnOutput}, operation_id="monthly_returns_create"
+    )
+    def post(self, request, project_id):
+        project = project_visible(access=request.access, project_id=project_id)
+        request.access.require_edit_project(project)
+        data = _valid(ReturnStartInput, request.data)
+        with service_errors():
+            monthly_return = return_start(access=request.access, project=project, month=data["month"])
+        return Response(ReturnOutput(monthly_return).data, status=status.HTTP_201_CREATED)
+
+
+class ReturnDetailApi(BaseApi):
+    @extend_schema(responses=ReturnOutput, operation_id="monthly_returns_retrieve")
+    def get(self, request, project_id, return_id):
+        monthly_return = return_visible(access=request.access, project_id=project_id, return_id=return_id)
+        return Response(ReturnOutput(monthly_return).data)
+
+
+class ReturnSubmitApi(BaseApi):
+    @extend_schema(request=ReturnSubmitInput, responses=ReturnOutput, operation_id="monthly_returns_submit")
+    def post(self, request, project_id, return_id):
+        """Submit the return, optionally with its barriers and help wanted; the figures are frozen now."""
+        monthly_return = return_visible(access=request.access, project_id=project_id, return_id=return_id)
+        request.access.require_edit_project(monthly_return.project)
+        data = _valid(ReturnSubmitInput, request.data)
+        version = data["version"]
+        with service_errors(), transaction.atomic():
+            if "barriers" in data or "help_wanted" in data:
+                monthly_return = return_update(
+                    access=request.access,
+                    monthly_return=monthly_return,
+                    expected_version=version,
+                    barriers=data.get("barriers", monthly_return.barriers),
+                    help_wanted=data.get("help_wanted", monthly_return.help_wanted),
+                )
+                version = monthly_return.version
+            monthly_return = return_submit(
+                access=request.access, monthly_return=monthly_return, expected_version=version
+            )
+        return Response(ReturnOutput(monthly_return).data)
+
+
+urlpatterns = [
+    path("dashboards/coach/", CoachDashboardApi.as_view(), name="api_coach_dashboard"),
+    path("projects/<uuid:project_id>/calls/", CallListApi.as_view(), name="api_call_list"),
+    path("projects/<uuid:project_id>/calls/<uuid:call_id>/", CallDetailApi.as_view(), name="api_call_detail"),
+    path("projects/<uuid:project_id>/returns/", ReturnListApi.as_view(), name="api_return_list"),
+    path(
+        "projects/<uuid:project_id>/returns/<uuid:return_id>/",
+        ReturnDetailApi.as_view(),
+        name="api_return_detail",
+    ),
+    path(
+        "projects/<uuid:project_id>/returns/<uuid:return_id>/submit/",
+        ReturnSubmitApi.as_view(),
+        name="api_return_submit",
+    ),
+]

@@ -1,0 +1,27 @@
+"""Programme jobs, run by Celery beat. Thin: open a named all-organisations scope and call a service."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import OperationalError
+
+from alwaysevents.tenancy import all_organisations
+
+from .services import pre_call_packs_prepare, return_reminders_send
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def prepare_pre_call_packs() -> int:
+    with all_organisations(reason="mark the pre-call packs of calls due soon ready"):
+        return pre_call_packs_prepare()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, ConnectionError, SMTPException),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_return_reminders() -> int:
+    with all_organisations(reason="remind teams whose monthly return is not submitted"):
+        return return_reminders_send()

@@ -1,0 +1,179 @@
+"""Writes for report runs: request, render (idempotent), fail and retry. Every one is audited."""
+
+import logging
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from accounts.access import Access
+from alwaysevents.audit import audit
+from coproduction.models import Project
+
+from .exports import tables_to_csv, tables_to_xlsx
+from .models import ReportRun, report_file_name
+from .presenters import ProjectReportPresenter, ReportRunPresenter
+from .selectors import project_report_data
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "Report generation is unavailable right now; try again later."
+TOO_LONG = "The report took longer than allowed and was stopped. Try again; if it happens again, tell us."
+# Publishing gives up fast when the broker is down, so the page that asked still answers quickly.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def render_pdf(**kwargs) -> bytes:
+    """WeasyPrint needs the system's Pango library: load it only when a PDF is rendered, so the web and
+    the other jobs start on a machine without it."""
+    from .pdf import render_pdf as render
+
+    return render(**kwargs)
+
+
+def _enqueue(run_id: uuid.UUID) -> None:
+    """Publish the render task; with the broker unreachable the run fails with a clear message instead of
+    the page failing with a server error."""
+    from .tasks import render_report_task
+
+    try:
+        render_report_task.apply_async(args=[str(run_id)], retry_policy=PUBLISH_RETRY)
+    except (BrokerError, OSError):
+        logger.warning("report run %s not queued: the broker is unreachable", run_id, exc_info=True)
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            status=ReportRun.Status.FAILED, error=UNAVAILABLE, finished_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def report_request(
+    *, access: Access, scope: Project, kind: str = ReportRun.Kind.PDF, parameters: dict | None = None
+) -> ReportRun:
+    """Store a run for a project report and queue its rendering once the run is saved. Anyone who may read
+    the project may ask for its report: the report holds nothing they cannot already read."""
+    access.require_read_project(scope)
+    if kind not in ReportRun.Kind.values:
+        raise ValueError(f"Unknown report kind {kind!r}")
+    run = ReportRun.objects.create(
+        organisation=scope.organisation,
+        project=scope,
+        scope_kind=ReportRun.ScopeKind.PROJECT,
+        scope_id=scope.pk,
+        kind=kind,
+        parameters=parameters or {},
+        requested_by=access.user,
+    )
+    audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+@transaction.atomic
+def report_retry(*, access: Access, run: ReportRun) -> ReportRun:
+    """Queue a failed run again; any other run is left as it is."""
+    run = ReportRun.objects.select_for_update(of=("self",)).select_related("project").get(pk=run.pk)
+    access.require_read_project(run.project)
+    if run.status != ReportRun.Status.FAILED:
+        return run
+    run.status, run.progress, run.error, run.finished_at = ReportRun.Status.QUEUED, 0, "", None
+    run.save(update_fields=["status", "progress", "error", "finished_at", "updated_at"])
+    audit(actor=access.user, action="report.retry", obj=run, changed=["status"])
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def report_fail(*, run_id: uuid.UUID, error: str) -> None:
+    ReportRun.objects.filter(pk=run_id).exclude(status=ReportRun.Status.DONE).update(
+        status=ReportRun.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def _set_progress(run_id: uuid.UUID, progress: int) -> None:
+    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(progress=progress)
+
+
+def report_render(*, run_id: uuid.UUID, transient: tuple[type[Exception], ...] = ()) -> bool:
+    """Render the run's file and email the requester, once: a run already done returns at once, and of two
+    deliveries rendering at the same time only the first to finish stores its file (under the run's one
+    storage name) and sends the email. `transient` errors propagate so the task can retry them; any other
+    error fails the run with a message the requester can act on."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run_id)
+        if run.status == ReportRun.Status.DONE:
+            return False
+        run.status, run.progress, run.error = ReportRun.Status.RUNNING, 5, ""
+        run.started_at, run.attempts = timezone.now(), run.attempts + 1
+        run.save(update_fields=["status", "progress", "error", "started_at", "attempts", "updated_at"])
+    try:
+        return _store(run_id=run_id, content=_render(run))
+    except transient:
+        raise
+    except SoftTimeLimitExceeded:
+        report_fail(run_id=run_id, error=TOO_LONG)
+        return False
+    except Exception as error:
+        logger.exception("report run %s failed", run_id)
+        report_fail(
+            run_id=run_id,
+            error=f"The report could not be made ({type(error).__name__}). Try again; if it fails again, "
+            "tell us and quote the report's address.",
+        )
+        return False
+
+
+@transaction.atomic
+def _store(*, run_id: uuid.UUID, content: bytes) -> bool:
+    run = ReportRun.objects.select_for_update().select_related("requested_by").get(pk=run_id)
+    if run.status == ReportRun.Status.DONE:
+        return False
+    name = report_file_name(run, "")
+    if default_storage.exists(name):
+        default_storage.delete(name)  # an earlier, unfinished delivery's file: replace it, never add one
+    run.file.save(name, ContentFile(content), save=False)
+    run.status, run.progress, run.finished_at = ReportRun.Status.DONE, 100, timezone.now()
+    run.save(update_fields=["file", "status", "progress", "finished_at", "updated_at"])
+    audit(system_job="render_report", action="report.render", obj=run, changed=["file", "status"])
+    _email_requester_once(run)
+    return True
+
+
+def _render(run: ReportRun) -> bytes:
+    project = Project.objects.select_related(
+        "organisation__system", "enrolment__cohort__programme", "phase"
+    ).get(pk=run.project_id)
+    report = ProjectReportPresenter(project_report_data(project=project), Access(user=run.requested_by))
+    _set_progress(run.pk, 30)
+    if run.kind == ReportRun.Kind.XLSX:
+        return tables_to_xlsx(report.tables(), title=report.document_title)
+    if run.kind == ReportRun.Kind.CSV:
+        return tables_to_csv(report.tables())
+    for measure in report.measures:
+        measure.svg  # noqa: B018 - the charts are the slow part; draw them before the layout
+    _set_progress(run.pk, 60)
+    return render_pdf(
+        template="reports/project_report.jinja", context={"report": report}, title=report.document_title
+    )
+
+
+def _email_requester_once(run: ReportRun) -> None:
+    """Called with the run locked: the email goes once, whoever delivers the task."""
+    if run.emailed_at is not None or not run.requested_by.email:
+        return
+    presenter = ReportRunPresenter(run, Access(user=run.requested_by))
+    context = {"run": presenter, "url": settings.SITE_URL + run.get_absolute_url()}
+    send_mail(
+        subject=f"Your report is ready: {run.project.title}",
+        message=render_to_string("reports/email/report_ready.txt.jinja", context),
+        from_email=None,
+        recipient_list=[run.requested_by.email],
+    )
+    run.emailed_at = timezone.now()
+    run.save(update_fields=["emailed_at"])
+    audit(system_job="render_report", action="report.email", obj=run, changed=["emailed_at"])

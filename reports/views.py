@@ -1,0 +1,78 @@
+"""Report pages: ask for a project's report, watch it progress, download it, retry it. Thin views."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alwaysevents.audit import audit
+from coproduction.presenters import ProjectPresenter
+from coproduction.selectors import project_visible
+
+from .forms import ReportRequestForm
+from .models import ReportRun
+from .presenters import ReportRunPresenter
+from .selectors import run_visible, runs_of_project
+from .services import report_request, report_retry
+
+RECENT_RUNS = 10
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request, project_id):
+    """GET: the kinds of report to choose from and the project's recent runs. POST: ask for one."""
+    project = project_visible(access=request.access, project_id=project_id)
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run = report_request(access=request.access, scope=project, kind=form.cleaned_data["kind"])
+        return redirect(run)
+    runs = [ReportRunPresenter(run, request.access) for run in runs_of_project(project=project)[:RECENT_RUNS]]
+    context = {
+        "project": ProjectPresenter(project, request.access),
+        "form": form,
+        "runs": runs,
+        "page_has_errors": bool(form.errors),
+    }
+    return render(request, "reports/report_new.jinja", context)
+
+
+@require_GET
+def report_run(request, run_id):
+    """The run's progress. htmx polls the same address for the progress fragment; without JavaScript the
+    page refreshes itself while the run is queued or running."""
+    run = ReportRunPresenter(run_visible(access=request.access, run_id=run_id), request.access)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "reports/_run_progress.jinja", {"run": run})
+    return render(request, "reports/report_run.jinja", {"run": run})
+
+
+@require_GET
+def report_download(request, run_id):
+    run = run_visible(access=request.access, run_id=run_id)
+    if run.status != ReportRun.Status.DONE or not run.file:
+        raise Http404("This report is not ready")
+    presenter = ReportRunPresenter(run, request.access)
+    audit(actor=request.user, action="report.download", obj=run)
+    return FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=presenter.file_name,
+        content_type=presenter.content_type,
+    )
+
+
+@require_POST
+def report_retry_view(request, run_id):
+    run = report_retry(access=request.access, run=run_visible(access=request.access, run_id=run_id))
+    if run.status == ReportRun.Status.QUEUED:
+        messages.success(request, "Your report has been queued again")
+    return redirect(run)
+
+
+urlpatterns = [
+    path("projects/<uuid:project_id>/reports/new/", report_new, name="report_request"),
+    path("reports/<uuid:run_id>/", report_run, name="report_run"),
+    path("reports/<uuid:run_id>/download/", report_download, name="report_download"),
+    path("reports/<uuid:run_id>/retry/", report_retry_view, name="report_retry"),
+]

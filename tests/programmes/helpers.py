@@ -1,0 +1,65 @@
+"""Test helpers for the programmes tests: more projects with data, and calls and returns."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from alwaysevents.tenancy import all_organisations
+from coproduction import models as co
+from measurement.models import DataPoint, Measure
+from programmes.models import CallAction, CoachingCall, MonthlyReturn
+from tests.world import make_project
+
+
+def add_project_with_data(world, title: str, *, values=(5, 6, 7, 8, 6, 5, 7, 6)):
+    """A project of organisation A in cohort 1 with an aim measure, points, a call, a return and a comment."""
+    project = make_project(world.org_a, world.cohort_1, title, world.programme)
+    common = {"organisation": project.organisation, "project": project}
+    with all_organisations(reason="test set-up"):
+        measure = Measure.objects.create(
+            **common,
+            name="Reliability",
+            is_aim_measure=True,
+            numerator="Yes",
+            denominator="Asked",
+            starts_on=date(2026, 1, 5),
+            target=80,
+        )
+        for week, value in enumerate(values):
+            DataPoint.objects.create(
+                organisation=project.organisation,
+                measure=measure,
+                period_start=date(2026, 1, 5) + timedelta(weeks=week),
+                numerator=value,
+                denominator=10,
+            )
+        co.Comment.objects.create(
+            **common, target="project", target_id=project.pk, author=world.coach_1, body="How is it going?"
+        )
+        make_call(project, days=3, with_action=True)
+        MonthlyReturn.objects.create(**common, month=last_month(), status="submitted")
+    return project
+
+
+def make_call(project, *, days: int, with_action: bool = False, kind: str = "coaching") -> CoachingCall:
+    with all_organisations(reason="test set-up"):
+        call = CoachingCall.objects.create(
+            organisation=project.organisation,
+            project=project,
+            kind=kind,
+            scheduled_for=timezone.now() + timedelta(days=days),
+        )
+        if with_action:
+            CallAction.objects.create(
+                organisation=project.organisation,
+                project=project,
+                call=call,
+                text="Send the posters",
+                owner="Sam",
+            )
+    return call
+
+
+def last_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -1,0 +1,133 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from alwaysevents.tenancy import all_organisations
+from measurement.models import DataPoint
+
+from .helpers import add_project_with_data, make_call
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+
+URL = "/dashboards/coach/"
+
+
+def test_a_coach_sees_one_row_per_project_of_their_cohort(world, client_of):
+    response = client_of(world.coach_1).get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert world.project_a.title in body and world.project_b.title not in body
+    assert world.project_a.get_absolute_url() in body
+    assert "Alpha Hospital Trust" in body and "Alpha ICS" in body
+
+
+def test_a_programme_admin_sees_every_project_of_the_programme(world, client_of):
+    body = client_of(world.programme_admin).get(URL).content.decode()
+    assert world.project_a.title in body and world.project_b.title in body
+
+
+@pytest.mark.parametrize("persona", ["a_member", "a_buddy", "a_viewer", "nobody"])
+def test_it_does_not_exist_for_anyone_else(world, client_of, persona):
+    client = client_of(getattr(world, persona))
+    assert client.get(URL).status_code == 404
+    assert client.get(URL + "csv/").status_code == 404
+
+
+def test_the_row_shows_the_aim_measure_the_score_and_the_next_call(world, client_of):
+    make_call(world.project_a, days=2)
+    row = _row(client_of(world.coach_1), world.project_a.title)
+    # world.records_a: a chosen candidate with a statement, themes and a carer + no staff on the team
+    assert row["Suggested progress score"] == "0.5"
+    assert row["Latest value"] == "80.0"  # 8 out of 10 in the last of the 12 weeks
+    assert row["Variation"] and row["Assurance"]
+    assert row["Next call"] and row["Unresolved comments"] == "1"
+    assert row["Last month's return"] == "Not started"
+
+
+def test_the_suggested_score_follows_the_evidence(world, client_of, system_scope):
+    from coproduction.models import PdsaCycle, TeamMember
+
+    TeamMember.objects.create(organisation=world.org_a, project=world.project_a, role="staff", name="Ana")
+    row = _row(client_of(world.coach_1), world.project_a.title)
+    assert row["Suggested progress score"] == "2.0"
+    PdsaCycle.objects.filter(pk=world.records_a.cycle.pk).update(status="studied")
+    assert _row(client_of(world.coach_1), world.project_a.title)["Suggested progress score"] == "2.5"
+
+
+def test_it_filters_needs_attention_by_data_returns_and_concern(world, client_of):
+    fresh = add_project_with_data(world, "Fresh data project")
+    client = client_of(world.coach_1)
+    rows = _rows(client, "?attention=yes")
+    # project_a's return for last month is missing; whether it is overdue depends on the day of the month
+    assert fresh.title not in {row["Project"] for row in rows} or rows[0]["Needs attention"]
+    with all_organisations(reason="test"):
+        DataPoint.objects.filter(measure__project=fresh).update(updated_at="2020-01-01T00:00:00Z")
+    titles = {row["Project"] for row in _rows(client, "?attention=yes")}
+    assert fresh.title in titles
+    fresh_row = next(row for row in _rows(client, "?attention=yes") if row["Project"] == fresh.title)
+    assert "No data for 4 weeks" in fresh_row["Needs attention"]
+
+
+def test_it_filters_by_cohort_system_phase_and_icon(world, client_of):
+    client = client_of(world.programme_admin)
+    assert {row["Project"] for row in _rows(client, f"?cohort={world.cohort_2.pk}")} == {
+        world.project_b.title
+    }
+    assert {row["Project"] for row in _rows(client, f"?system={world.system_a.pk}")} == {
+        world.project_a.title
+    }
+    phase = world.project_a.phase.name
+    assert len(_rows(client, f"?phase={phase}")) == 2 and _rows(client, "?phase=Nowhere") == []
+    icon_of_a = next(row for row in _rows(client, "") if row["Project"] == world.project_a.title)["Variation"]
+    assert icon_of_a  # a variation label from the XmR analysis
+    assert _rows(client, "?icon=no_data") == []
+    assert _rows(client, "?cohort=not-a-uuid") == []
+
+
+def test_it_sorts_by_a_column_both_ways(world, client_of):
+    add_project_with_data(world, "Another project", values=(1, 1, 1, 1, 1, 1, 1, 1))
+    client = client_of(world.coach_1)
+    ascending = [row["Project"] for row in _rows(client, "?sort=latest")]
+    descending = [row["Project"] for row in _rows(client, "?sort=-latest")]
+    assert ascending == ["Another project", world.project_a.title] and descending == list(reversed(ascending))
+    page = client.get(URL + "?sort=latest").content.decode()
+    assert 'aria-sort="ascending"' in page and "sort=-latest" in page
+
+
+def test_the_csv_has_a_header_and_one_line_per_project(world, client_of):
+    response = client_of(world.programme_admin).get(URL + "csv/")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "Project" and len(rows) == 3
+
+
+def _queries_for_dashboard(client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL + "?sort=-latest").status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_dashboard_issues_the_same_number_of_queries_for_2_and_6_projects(world, client_of):
+    client = client_of(world.programme_admin)
+    with_two = _queries_for_dashboard(client)
+    for number in range(4):
+        add_project_with_data(world, f"Extra project {number}")
+    with_six = _queries_for_dashboard(client)
+    assert len(_rows(client, "")) == 6
+    assert with_six == with_two, f"{with_two} queries for 2 projects, {with_six} for 6"
+    with CaptureQueriesContext(connection) as context:
+        client.get(URL + "csv/")
+    assert len(context.captured_queries) <= with_six
+
+
+def _rows(client, query: str) -> list[dict]:
+    response = client.get(URL + "csv/" + query)
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def _row(client, title: str) -> dict:
+    return next(row for row in _rows(client, "") if row["Project"] == title)

@@ -1,0 +1,71 @@
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from alwaysevents.tenancy import all_organisations
+from programmes.models import CoachingCall, MonthlyReturn
+from programmes.tasks import prepare_pre_call_packs, send_return_reminders
+
+from .helpers import last_month, make_call
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+
+
+class TestPreCallPacks:
+    def test_calls_due_within_the_window_are_marked_once(self, world, settings, system_scope):
+        settings.PRE_CALL_PACK_DAYS = 2
+        soon = make_call(world.project_a, days=1)
+        later = make_call(world.project_a, days=5)
+        past = make_call(world.project_b, days=-1)
+        assert prepare_pre_call_packs() == 1
+        first = CoachingCall.objects.get(pk=soon.pk).pack_ready_at
+        assert first is not None
+        assert CoachingCall.objects.get(pk=later.pk).pack_ready_at is None
+        assert CoachingCall.objects.get(pk=past.pk).pack_ready_at is None
+        assert prepare_pre_call_packs() == 0
+        assert CoachingCall.objects.get(pk=soon.pk).pack_ready_at == first
+
+    def test_the_window_follows_the_setting(self, world, settings, system_scope):
+        settings.PRE_CALL_PACK_DAYS = 7
+        make_call(world.project_a, days=5)
+        assert prepare_pre_call_packs() == 1
+
+
+class TestReturnReminders:
+    @pytest.fixture
+    def reminder_day(self, settings):
+        settings.RETURN_REMINDER_DAY = 5
+        return timezone.localdate().replace(day=6)
+
+    def test_team_members_are_emailed_once_per_project_and_month(self, world, reminder_day, system_scope):
+        from programmes.services import return_reminders_send
+
+        with all_organisations(reason="test"):
+            MonthlyReturn.objects.create(
+                organisation=world.org_b,
+                project=world.project_b,
+                month=last_month(reminder_day),
+                status="submitted",
+            )
+            assert return_reminders_send(today=reminder_day) == 1
+            assert return_reminders_send(today=reminder_day) == 0
+        assert len(mail.outbox) == 1
+        assert mail.outbox[0].to == [world.a_member.email]
+        assert world.project_a.title in mail.outbox[0].subject
+        reminded = MonthlyReturn.objects.get(project=world.project_a)
+        assert reminded.reminded_at is not None and reminded.status == "draft"
+        assert reminded.get_absolute_url() in mail.outbox[0].body
+
+    def test_nothing_is_sent_before_the_reminder_day(self, world, settings, system_scope):
+        from programmes.services import return_reminders_send
+
+        settings.RETURN_REMINDER_DAY = 5
+        with all_organisations(reason="test"):
+            assert return_reminders_send(today=timezone.localdate().replace(day=3)) == 0
+        assert mail.outbox == [] and not MonthlyReturn.objects.exists()
+
+    def test_the_task_runs_in_a_system_scope(self, world, settings):
+        settings.RETURN_REMINDER_DAY = 1
+        sent = send_return_reminders()  # no ScopeError: it opens its own all-organisations scope
+        assert send_return_reminders() == 0
+        assert len(mail.outbox) == sent
