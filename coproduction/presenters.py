@@ -169,9 +169,9 @@ class ProjectOverview:
                         "Comment on the project", "comment_list", target="project", target_id=self.project.pk
                     ),
                     self._link("Activity", "project_activity"),
-                self._link("Coaching calls", "call_list"),
-                self._link("Monthly returns", "return_list"),
-                self._link("Progress reports (PDF, Excel, CSV)", "report_request"),
+                    self._link("Coaching calls", "call_list"),
+                    self._link("Monthly returns", "return_list"),
+                    self._link("Progress reports (PDF, Excel, CSV)", "report_request"),
                 ],
             ),
         ]
