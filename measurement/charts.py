@@ -3,8 +3,10 @@ vl-convert, given a <title> and <desc> that state its finding, and cached. The s
 (docs/adr/003-charts.md)."""
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import vl_convert
@@ -197,7 +199,7 @@ def chart_spec(
     if measure.target is not None:
         layers.append(
             {
-                "data": {"values": [{"target": float(measure.target)}]},
+                "data": {"name": "target"},
                 "layer": [
                     {
                         "mark": {
@@ -230,7 +232,7 @@ def chart_spec(
     if shown_cycles:
         layers.append(
             {
-                "data": {"values": [{"period": c.starts_on, "label": c.label} for c in shown_cycles]},
+                "data": {"name": "cycles"},
                 "layer": [
                     {
                         "mark": {"type": "rule", "color": "#005eb8", "strokeWidth": 1, "strokeDash": [2, 2]},
@@ -258,7 +260,14 @@ def chart_spec(
         "width": width,
         "height": height,
         "background": "white",
-        "data": {"values": values},
+        "data": {"name": "points"},
+        # Named data sets: the spec without them depends only on the chart's shape, so its compiled Vega is
+        # reused (see _to_svg).
+        "datasets": {
+            "points": values,
+            "target": [{"target": float(measure.target)}] if measure.target is not None else [],
+            "cycles": [{"period": c.starts_on, "label": c.label} for c in shown_cycles],
+        },
         "layer": layers,
         "config": {
             "font": "Arial",
@@ -304,13 +313,29 @@ def render_svg(
         for layer in spec["layer"]:
             if "y" in layer.get("encoding", {}):
                 layer["encoding"]["y"]["title"] = None
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = _to_svg(spec)
     return _accessible(
         svg,
         title=f"{measure.name}: {CHART_NAMES[analysis.chart]}",
         desc=chart_finding(measure, analysis),
         element_id=f"chart-{analysis.measure_id[:8]}",
     )
+
+
+def _to_svg(spec: dict) -> str:
+    """Render a spec whose data are named data sets. Compiling Vega-Lite to Vega takes a fifth of the time and
+    depends only on the chart's shape (layers, titles, categories), so it is done once per shape."""
+    datasets = spec.pop("datasets")
+    vega = json.loads(_compiled_vega(json.dumps(spec, sort_keys=True)))
+    for entry in vega["data"]:
+        if entry.get("name") in datasets:
+            entry["values"] = datasets[entry["name"]]
+    return vl_convert.vega_to_svg(vega)
+
+
+@lru_cache(maxsize=256)
+def _compiled_vega(spec_json: str) -> str:
+    return json.dumps(vl_convert.vegalite_to_vega(json.loads(spec_json)))
 
 
 def _accessible(svg: str, *, title: str, desc: str, element_id: str) -> str:
