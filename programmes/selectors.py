@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -19,15 +19,12 @@ from django.utils import timezone
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
 from coproduction.models import (
-    CandidateEvent,
     ChangeIdea,
     Comment,
     PdsaCycle,
     Project,
-    ResponseTheme,
-    Statement,
-    TeamMember,
 )
+from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import project_visible, projects_visible, record_visible, records_of
 from measurement.analysis import _value as measure_value
 from measurement.models import DataPoint, Measure, PeriodMark
@@ -128,35 +125,10 @@ class DashboardRow:
         return bool(self.attention_reasons)
 
 
-def _suggested_score(project: Project) -> Decimal:
-    """coproduction.progress.progress_score's steps, from flags annotated on the projects query."""
-    steps = [
-        (Decimal("1.0"), project.has_lived_experience and project.has_staff),
-        (Decimal("1.5"), project.has_themes),
-        (Decimal("2.0"), project.has_chosen_event and project.has_statement),
-        (Decimal("2.5"), project.has_studied_cycle),
-    ]
-    score = Decimal("0.5")
-    for step, met in steps:
-        if not met:
-            break
-        score = step
-    return score
-
-
 def _annotated(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
     same_project = {"project": OuterRef("pk"), "organisation": OuterRef("organisation")}
-    active_members = TeamMember.objects.filter(**same_project, active=True)
     last_month = previous_month(today)
-    return projects.annotate(
-        has_lived_experience=Exists(active_members.filter(role__in=TeamMember.LIVED_EXPERIENCE)),
-        has_staff=Exists(active_members.exclude(role__in=TeamMember.LIVED_EXPERIENCE)),
-        has_themes=Exists(ResponseTheme.objects.filter(**same_project)),
-        has_chosen_event=Exists(CandidateEvent.objects.filter(**same_project, chosen=True)),
-        has_statement=Exists(Statement.objects.filter(**same_project)),
-        has_studied_cycle=Exists(
-            PdsaCycle.objects.filter(**same_project, status__in=["studied", "complete"])
-        ),
+    return with_evidence(projects).annotate(
         unresolved_comments=Coalesce(
             Subquery(
                 Comment.objects.filter(**same_project, thread__isnull=True, resolved_at__isnull=True)
@@ -268,7 +240,7 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[Dashboa
     rows = [
         DashboardRow(
             project=project,
-            suggested_score=_suggested_score(project),
+            suggested_score=progress_score(project).suggested,
             unresolved_comments=project.unresolved_comments,
             last_data_entry=project.last_data_entry,
             return_status=project.last_return_status or "missing",

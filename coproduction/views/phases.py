@@ -11,6 +11,7 @@ from programmes.models import ChecklistItem
 
 from ..forms.phases import PhaseMoveForm, ProgressOverrideForm
 from ..presenters_phases import PhaseBoard, ProjectProgressPresenter
+from ..progress import with_evidence
 from ..selectors import project_visible, projects_visible
 from ..services.phases import checklist_item_toggle, progress_score_override_set, project_move_phase
 
@@ -90,7 +91,7 @@ def progress_override(request, project_id):
 
 @require_GET
 def phase_board(request):
-    board = PhaseBoard(list(projects_visible(access=request.access)), request.access)
+    board = PhaseBoard(list(with_evidence(projects_visible(access=request.access))), request.access)
     return render(request, "coproduction/phases/board.jinja", {"board": board})
 
 

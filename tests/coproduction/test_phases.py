@@ -83,3 +83,22 @@ class TestProgressScore:
     def test_the_api_reports_the_score_and_checklist(self, world, client_of):
         data = client_of(world.a_buddy).get(f"/api/v1/projects/{world.project_a.pk}/progress/").json()
         assert data["phase_order"] == 1 and data["suggested_score"] == "0.5" and len(data["checklist"]) == 4
+
+
+@pytest.mark.django_db
+def test_the_board_by_phase_makes_the_same_queries_for_more_projects(world, client_of, system_scope):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.world import make_project
+
+    client = client_of(world.programme_admin)
+    client.get("/phases/")  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/phases/")
+    for number in range(4):
+        make_project(world.org_a, world.cohort_1, f"Extra project {number}", world.programme)
+    with CaptureQueriesContext(connection) as more:
+        body = client.get("/phases/").content.decode()
+    assert "Extra project 3" in body
+    assert len(more) == len(few)
