@@ -188,6 +188,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF rendering is slow and bursty: its own queue, so a burst of reports never delays an email.
+CELERY_TASK_ROUTES = {"reports.tasks.render_report_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "prepare-pre-call-packs": {"task": "programmes.tasks.prepare_pre_call_packs", "schedule": 60 * 60},
     "send-return-reminders": {"task": "programmes.tasks.send_return_reminders", "schedule": 24 * 60 * 60},

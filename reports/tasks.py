@@ -15,7 +15,6 @@ TRANSIENT = (OperationalError, ConnectionError)
 
 @shared_task(
     bind=True,
-    queue="pdf",
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,

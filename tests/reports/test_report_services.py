@@ -210,9 +210,11 @@ def test_spreadsheets_hold_the_same_data(world, system_scope, media, kind):
 
 
 def test_the_task_is_routed_to_the_pdf_queue_and_retries_only_transient_errors():
+    from alwaysevents.celery import app
     from reports.tasks import render_report_task
 
-    assert render_report_task.queue == "pdf"
+    route = app.amqp.router.route({}, render_report_task.name, args=(), kwargs={})
+    assert route["queue"].name == "pdf"
     assert render_report_task.acks_late is True
     assert set(render_report_task.autoretry_for) == {OperationalError, ConnectionError}
     assert render_report_task.retry_backoff and render_report_task.max_retries == 3
