@@ -8,6 +8,7 @@ export MFA_REQUIRED_ROLES=${MFA_REQUIRED_ROLES-}   # the demo logins have no aut
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 export PYTHONUNBUFFERED=1
 PORT=${PORT:-8000}
+export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}  # links in emails
 PY=.venv/bin/python
 mkdir -p var/broker var/broker-processed
 
@@ -15,8 +16,10 @@ $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo > /dev/null
 
 # The worker shares this terminal, so the emails it sends (console backend) are printed here.
-.venv/bin/celery -A alwaysevents worker -Q default,pdf --loglevel WARNING --pool solo --quiet &
+.venv/bin/celery -A alwaysevents --quiet worker -Q default,pdf --loglevel WARNING --pool solo &
 worker=$!
+sleep 3
+kill -0 "$worker" 2>/dev/null || { echo "The Celery worker did not start; see the message above." >&2; exit 1; }
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
 
 cat <<MSG
