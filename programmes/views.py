@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
 
@@ -53,10 +54,7 @@ TEMPLATES = "programmes/"
 
 
 def _render(request, template: str, context: dict, form=None):
-    context["page_has_errors"] = bool(form is not None and form.errors)
-    if form is not None:
-        context["form"] = form
-    return render(request, TEMPLATES + template, context)
+    return render_with_form(request, TEMPLATES + template, context, form)
 
 
 def _add_service_error(form, error: ValidationError, field: str | None = None) -> None:

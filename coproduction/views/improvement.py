@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.shortcuts import render_with_form
 
 from ..forms.improvement import (
     ChangeIdeaEditForm,
@@ -51,10 +52,7 @@ TEMPLATES = "coproduction/improvement/"
 
 
 def _render(request, template: str, context: dict, form=None):
-    context["page_has_errors"] = bool(form is not None and form.errors)
-    if form is not None:
-        context["form"] = form
-    return render(request, TEMPLATES + template, context)
+    return render_with_form(request, TEMPLATES + template, context, form)
 
 
 def _project(request, project_id, *, edit: bool = False):
