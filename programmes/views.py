@@ -1,12 +1,8 @@
-"""Coach dashboard, coaching calls and monthly returns pages. Thin views: read through selectors, write
+"""Coaching calls and monthly returns pages. Thin views: read through selectors, write
 through services, display through presenters."""
 
-import csv
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,23 +15,16 @@ from coproduction.selectors import project_visible
 
 from .forms import ActionDoneForm, CallEditForm, CallForm, ReturnForm, ReturnStartForm, ReturnSubmitForm
 from .presenters import (
-    CSV_HEADER,
     CallPresenter,
-    CoachDashboard,
     PreCallPack,
     ReturnPresenter,
-    RowPresenter,
     months_to_start,
-    sort_rows,
 )
 from .selectors import (
     RETURN_DUE_DAY,
-    DashboardFilters,
     action_visible,
     call_visible,
     calls_of,
-    dashboard_filter_options,
-    dashboard_rows,
     return_visible,
     returns_of,
 )
@@ -60,50 +49,6 @@ def _render(request, template: str, context: dict, form=None):
 def _add_service_error(form, error: ValidationError, field: str | None = None) -> None:
     for message in error.messages:
         form.add_error(field, message)
-
-
-# --- Coach dashboard ----------------------------------------------------------------------------------
-
-
-def _filters(request) -> DashboardFilters:
-    return DashboardFilters(
-        programme=request.GET.get("programme", ""),
-        cohort=request.GET.get("cohort", ""),
-        system=request.GET.get("system", ""),
-        phase=request.GET.get("phase", ""),
-        icon=request.GET.get("icon", ""),
-        needs_attention=request.GET.get("attention") == "yes",
-    )
-
-
-@require_GET
-def coach_dashboard(request):
-    filters = _filters(request)
-    dashboard = CoachDashboard(
-        rows=dashboard_rows(access=request.access, filters=filters),
-        filters=filters,
-        options=dashboard_filter_options(access=request.access),
-        sort=request.GET.get("sort", "project"),
-    )
-    return _render(request, "coach_dashboard.jinja", {"dashboard": dashboard})
-
-
-@require_GET
-def coach_dashboard_csv(request):
-    rows = dashboard_rows(access=request.access, filters=_filters(request))
-    rows, _ = sort_rows(rows, request.GET.get("sort", "project"))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="coach-dashboard-{timezone.localdate()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow(_csv_safe(RowPresenter(row).csv_row(settings.SITE_URL)))
-    return response
-
-
-def _csv_safe(cells: list[str]) -> list[str]:
-    """A cell a spreadsheet would run as a formula is written as text (CSV injection)."""
-    return [f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell for cell in cells]
 
 
 # --- Coaching calls -----------------------------------------------------------------------------------
@@ -309,8 +254,6 @@ def return_submit_view(request, project_id, return_id):
 
 
 urlpatterns = [
-    path("dashboards/coach/", coach_dashboard, name="coach_dashboard"),
-    path("dashboards/coach/csv/", coach_dashboard_csv, name="coach_dashboard_csv"),
     path("projects/<uuid:project_id>/calls/", call_list, name="call_list"),
     path("projects/<uuid:project_id>/calls/new/", call_new, name="call_create"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/", call_detail, name="call_detail"),

@@ -7,7 +7,15 @@ import subprocess
 from tests.conftest import require_service
 
 
-def pdf_text(content: bytes) -> str:
+class PdfText(str):
+    """A PDF's extracted text. Kerning can split a word on extraction ("T est one route"), so a phrase
+    is looked for with every space removed from both sides."""
+
+    def __contains__(self, phrase: str) -> bool:
+        return "".join(phrase.split()) in "".join(self.split())
+
+
+def pdf_text(content: bytes) -> PdfText:
     """The PDF's text, with pypdf when installed, else poppler's pdftotext."""
     try:
         from pypdf import PdfReader
@@ -20,7 +28,7 @@ def pdf_text(content: bytes) -> str:
         text = result.stdout.decode()
     else:
         text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(text.split())
+    return PdfText(" ".join(text.split()))
 
 
 def pdf_info(content: bytes) -> dict[str, str]:
