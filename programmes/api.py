@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -15,10 +16,11 @@ from alwaysevents.api import BaseApi, Pagination
 from coproduction.selectors import project_visible
 
 from .models import CallAction, CoachingCall, MonthlyReturn
-from .selectors import call_visible, calls_of, return_visible, returns_of
+from .selectors import call_visible, calls_of, coachable_projects, return_visible, returns_of
 from .services import (
     call_create,
     call_update,
+    group_call_create,
     require_coach_project,
     return_start,
     return_submit,
@@ -73,6 +75,7 @@ class CallOutput(serializers.ModelSerializer):
             "attendees",
             "notes",
             "pack_ready_at",
+            "group_id",
             "actions",
             "version",
             "created_at",
@@ -101,6 +104,17 @@ class CallUpdateInput(serializers.Serializer):
     attendees = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     action = ActionInput(required=False, help_text="A new action agreed on the call.")
+    whole_group = serializers.BooleanField(
+        required=False, default=False, help_text="Also move the group's other calls to the new type and time."
+    )
+
+
+class GroupCallCreateInput(serializers.Serializer):
+    projects = serializers.ListField(child=serializers.UUIDField(), min_length=2, max_length=500)
+    call_type = serializers.ChoiceField(source="kind", choices=CoachingCall.Kind.choices)
+    scheduled_for = serializers.DateTimeField()
+    attendees = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class CallListApi(BaseApi):
@@ -135,11 +149,36 @@ class CallDetailApi(BaseApi):
         require_coach_project(request.access, call.project)
         data = dict(_valid(CallUpdateInput, request.data))
         version, action = data.pop("version"), data.pop("action", None)
+        whole_group = data.pop("whole_group", False)
         with service_errors():
             call = call_update(
-                access=request.access, call=call, expected_version=version, action=action, **data
+                access=request.access,
+                call=call,
+                expected_version=version,
+                action=action,
+                whole_group=whole_group,
+                **data,
             )
         return Response(CallOutput(call).data)
+
+
+class GroupCallCreateApi(BaseApi):
+    @extend_schema(
+        request=GroupCallCreateInput,
+        responses={201: CallOutput(many=True)},
+        operation_id="group_calls_create",
+    )
+    def post(self, request):
+        if not coachable_projects(access=request.access).exists():
+            raise Http404("No projects to schedule calls with")
+        data = dict(_valid(GroupCallCreateInput, request.data))
+        projects = [
+            project_visible(access=request.access, project_id=project_id)
+            for project_id in data.pop("projects")
+        ]
+        with service_errors():
+            calls = group_call_create(access=request.access, projects=projects, **data)
+        return Response(CallOutput(calls, many=True).data, status=status.HTTP_201_CREATED)
 
 
 # --- Monthly returns ----------------------------------------------------------------------------------
@@ -227,6 +266,7 @@ class ReturnSubmitApi(BaseApi):
 
 
 urlpatterns = [
+    path("calls/group/", GroupCallCreateApi.as_view(), name="api_group_call_create"),
     path("projects/<uuid:project_id>/calls/", CallListApi.as_view(), name="api_call_list"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/", CallDetailApi.as_view(), name="api_call_detail"),
     path("projects/<uuid:project_id>/returns/", ReturnListApi.as_view(), name="api_return_list"),

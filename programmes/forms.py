@@ -22,7 +22,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-class CallFieldsMixin(forms.Form):
+class CallDetailsFields(forms.Form):
     kind = forms.ChoiceField(
         label="Type of call", choices=CoachingCall.Kind.choices, widget=forms.RadioSelect
     )
@@ -41,6 +41,12 @@ class CallFieldsMixin(forms.Form):
         help_text="Names of the staff taking part, one a line. No patient names.",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def call_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("kind", "scheduled_for", "attendees", "notes")}
+
+
+class CallFieldsMixin(CallDetailsFields):
     action_text = forms.CharField(
         label="New action (optional)",
         max_length=300,
@@ -69,12 +75,34 @@ class CallFieldsMixin(forms.Form):
             return None
         return {"text": data["action_text"], "owner": data["action_owner"], "due_on": data["action_due_on"]}
 
-    def call_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("kind", "scheduled_for", "attendees", "notes")}
-
 
 class CallForm(CallFieldsMixin):
     pass
+
+
+class GroupCallForm(CallDetailsFields):
+    projects = forms.MultipleChoiceField(
+        label="Projects taking part",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose two or more. Each team sees the call among its own calls.",
+        error_messages={
+            "required": "Choose the projects taking part",
+            "invalid_choice": "Choose projects from the list",
+        },
+    )
+
+    field_order = ["projects", "kind", "scheduled_for", "attendees", "notes"]
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_objects = {str(project.pk): project for project in projects}
+        self.fields["projects"].choices = [
+            (key, f"{project.title} ({project.organisation.name})")
+            for key, project in self.project_objects.items()
+        ]
+
+    def clean_projects(self) -> list:
+        return [self.project_objects[key] for key in self.cleaned_data["projects"]]
 
 
 class CallEditForm(CallFieldsMixin, VersionedForm):
@@ -86,6 +114,15 @@ class CallEditForm(CallFieldsMixin, VersionedForm):
             "notes": call.notes,
         }
         super().__init__(*args, initial=initial, version=call.version, **kwargs)
+        if call.group_id:
+            self.fields["whole_group"] = forms.BooleanField(
+                label="Also change the type and time for the other projects in this group call",
+                required=False,
+                initial=True,
+            )
+
+    def whole_group(self) -> bool:
+        return bool(self.cleaned_data.get("whole_group"))
 
     def changes(self) -> dict:
         return self.call_fields()

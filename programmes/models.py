@@ -159,7 +159,8 @@ from coproduction.models import ProjectRecord  # noqa: E402
 
 
 class CoachingCall(ProjectRecord):
-    """A call (or site visit) the programme's coaches hold with one project's team."""
+    """A call (or site visit) the programme's coaches hold with one project's team, or with several
+    projects' teams together (a group call: one row per project, sharing `group_id`)."""
 
     class Kind(models.TextChoices):
         COACHING = "coaching", "Coaching call"
@@ -172,6 +173,9 @@ class CoachingCall(ProjectRecord):
     attendees = models.TextField(blank=True, help_text="Names of the staff taking part, one a line.")
     notes = models.TextField(blank=True)
     pack_ready_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A call held with several projects at once is one row per project (each in its project's
+    # organisation, so tenancy holds) sharing this id.
+    group_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta(TenantModel.Meta):
         ordering = ["-scheduled_for"]

@@ -15,7 +15,7 @@ from coproduction.models import (
     PdsaCycle,
     Project,
 )
-from coproduction.selectors import project_visible, record_visible, records_of
+from coproduction.selectors import project_visible, projects_visible, record_visible, records_of
 from measurement.aims import aim_facts
 from measurement.models import Measure
 
@@ -51,6 +51,35 @@ def next_month(month: date) -> date:
 def calls_of(*, access: Access, project_id: uuid.UUID) -> tuple[Project, QuerySet[CoachingCall]]:
     project = project_visible(access=access, project_id=project_id)
     return project, records_of(project=project, model=CoachingCall).order_by("-scheduled_for")
+
+
+def coachable_projects(*, access: Access, cohort_id: uuid.UUID | None = None) -> QuerySet[Project]:
+    """The projects whose calls the reader runs (as a coach of its cohort or programme, or a programme
+    admin), for scheduling a group call."""
+    programme_ids = access.coached_programme_ids | access.administered_programme_ids
+    projects = projects_visible(access=access)
+    if not getattr(access.user, "is_superuser", False):
+        projects = projects.filter(
+            Q(enrolment__cohort_id__in=access.coached_cohort_ids)
+            | Q(enrolment__cohort__programme_id__in=programme_ids)
+        )
+    if cohort_id is not None:
+        projects = projects.filter(enrolment__cohort_id=cohort_id)
+    return projects.select_related("organisation", "enrolment__cohort").order_by(
+        "organisation__name", "title"
+    )
+
+
+def group_calls_with(*, access: Access, call: CoachingCall) -> QuerySet[CoachingCall]:
+    """The other calls of a group call, among projects the reader may read."""
+    if call.group_id is None:
+        return CoachingCall.objects.none()
+    return (
+        CoachingCall.objects.filter(group_id=call.group_id, project__in=projects_visible(access=access))
+        .exclude(pk=call.pk)
+        .select_related("project__organisation")
+        .order_by("project__organisation__name", "project__title")
+    )
 
 
 def call_visible(*, access: Access, project_id: uuid.UUID, call_id: uuid.UUID) -> CoachingCall:

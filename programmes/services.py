@@ -1,5 +1,6 @@
 """Writes of programme reference data."""
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -172,11 +173,60 @@ def call_create(
     return call
 
 
+MIN_GROUP = 2
+GROUP_FIELDS = ("kind", "scheduled_for")
+
+
+@transaction.atomic
+def group_call_create(
+    *,
+    access: Access,
+    projects: list[Project],
+    kind: str,
+    scheduled_for: datetime,
+    attendees: str = "",
+    notes: str = "",
+) -> list[CoachingCall]:
+    """Schedule one call with several projects' teams: a call per project sharing a group id, so each
+    team sees it among its own calls. All or nothing: one project the actor may not coach refuses all."""
+    projects = list({project.pk: project for project in projects}.values())
+    if len(projects) < MIN_GROUP:
+        raise ValidationError(
+            "Choose at least two projects; for one project, schedule the call from its page"
+        )
+    for project in projects:
+        require_coach_project(access, project)
+    group_id = uuid.uuid4()
+    calls = []
+    for project in projects:
+        call = CoachingCall(
+            organisation=project.organisation,
+            project=project,
+            kind=kind,
+            scheduled_for=scheduled_for,
+            attendees=attendees,
+            notes=notes,
+            group_id=group_id,
+        )
+        call.full_clean()
+        call.save()
+        audit(actor=access.user, action="call.create", obj=call, changed=[*sorted(CALL_FIELDS), "group_id"])
+        calls.append(call)
+    return calls
+
+
 @transaction.atomic
 def call_update(
-    *, access: Access, call: CoachingCall, expected_version: int, action: dict | None = None, **changes
+    *,
+    access: Access,
+    call: CoachingCall,
+    expected_version: int,
+    action: dict | None = None,
+    whole_group: bool = False,
+    **changes,
 ) -> CoachingCall:
-    """Record what happened (notes, attendees), move the call, and add an action; refused if stale."""
+    """Record what happened (notes, attendees), move the call, and add an action; refused if stale.
+    With `whole_group`, a new type or time also moves the group's other calls the actor coaches."""
     require_coach_project(access, call.project)
     _check_call_fields(changes)
     project = call.project
@@ -189,7 +239,30 @@ def call_update(
     )
     call.project = project
     _add_action(access=access, call=call, action=action)
+    if whole_group and call.group_id:
+        _move_group(access=access, call=call)
     return call
+
+
+def _move_group(*, access: Access, call: CoachingCall) -> None:
+    moved = {name: getattr(call, name) for name in GROUP_FIELDS}
+    siblings = (
+        CoachingCall.objects.select_for_update(of=("self",))
+        .select_related("project__enrolment__cohort", "project__organisation")
+        .filter(group_id=call.group_id)
+        .exclude(pk=call.pk)
+    )
+    for sibling in siblings:
+        if not can_coach_project(access, sibling.project):
+            continue
+        changed = [name for name, value in moved.items() if getattr(sibling, name) != value]
+        if not changed:
+            continue
+        for name in changed:
+            setattr(sibling, name, moved[name])
+        sibling.version += 1
+        sibling.save(update_fields=[*changed, "version", "updated_at"])
+        audit(actor=access.user, action="call.update", obj=sibling, changed=changed)
 
 
 @transaction.atomic

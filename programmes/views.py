@@ -1,8 +1,11 @@
 """Coaching calls and monthly returns pages. Thin views: read through selectors, write
 through services, display through presenters."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +16,16 @@ from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
 
-from .forms import ActionDoneForm, CallEditForm, CallForm, ReturnForm, ReturnStartForm, ReturnSubmitForm
+from .forms import (
+    ActionDoneForm,
+    CallEditForm,
+    CallForm,
+    GroupCallForm,
+    ReturnForm,
+    ReturnStartForm,
+    ReturnSubmitForm,
+)
+from .models import CoachingCall
 from .presenters import (
     CallPresenter,
     PreCallPack,
@@ -25,6 +37,8 @@ from .selectors import (
     action_visible,
     call_visible,
     calls_of,
+    coachable_projects,
+    group_calls_with,
     return_visible,
     returns_of,
 )
@@ -33,6 +47,7 @@ from .services import (
     call_create,
     call_update,
     can_coach_project,
+    group_call_create,
     require_coach_project,
     return_start,
     return_submit,
@@ -93,13 +108,46 @@ def call_new(request, project_id):
     return _render(request, "call_form.jinja", {"project": project, "call": None}, form)
 
 
+@require_http_methods(["GET", "POST"])
+def group_call_new(request):
+    """Schedule one call with several projects' teams; only projects the coach runs calls for are offered."""
+    cohort_id = _uuid_or_none(request.GET.get("cohort", ""))
+    projects = coachable_projects(access=request.access, cohort_id=cohort_id)
+    if not projects.exists():
+        raise Http404("No projects to schedule calls with")
+    initial = {"kind": CoachingCall.Kind.ALL_SITE, "projects": request.GET.getlist("project")}
+    form = GroupCallForm(request.POST or None, projects=projects, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calls = group_call_create(
+                access=request.access, projects=form.cleaned_data["projects"], **form.call_fields()
+            )
+        except ValidationError as error:
+            _add_service_error(form, error, "projects")
+        else:
+            messages.success(request, f"Group call scheduled with {len(calls)} projects")
+            return redirect(_call_url(calls[0]))
+    return _render(request, "group_call_form.jinja", {"cohort_id": cohort_id}, form)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 @require_GET
 def call_detail(request, call_id, project_id):
     call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
     return _render(
         request,
         "call_detail.jinja",
-        {"project": call.project, "call": CallPresenter(call, request.access)},
+        {
+            "project": call.project,
+            "call": CallPresenter(call, request.access),
+            "group": list(group_calls_with(access=request.access, call=call)),
+        },
     )
 
 
@@ -115,6 +163,7 @@ def call_edit(request, project_id, call_id):
                 call=call,
                 expected_version=form.cleaned_data["version"],
                 action=form.action(),
+                whole_group=form.whole_group(),
                 **form.changes(),
             )
         except StaleEdit as stale:
@@ -254,6 +303,7 @@ def return_submit_view(request, project_id, return_id):
 
 
 urlpatterns = [
+    path("calls/group/new/", group_call_new, name="group_call_create"),
     path("projects/<uuid:project_id>/calls/", call_list, name="call_list"),
     path("projects/<uuid:project_id>/calls/new/", call_new, name="call_create"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/", call_detail, name="call_detail"),

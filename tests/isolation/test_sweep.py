@@ -108,7 +108,7 @@ PUBLIC_ROUTES = {
     "admin:login",
 }
 # The owner of a protected route, when it is not A's team member.
-API_OWNERS = {"/api/v1/dashboards/coach/": "coach_1"}
+API_OWNERS = {"/api/v1/dashboards/coach/": "coach_1", "/api/v1/calls/group/": "coach_1"}
 OWNERS = {"call_create": "coach_1", "call_edit": "coach_1"}  # coaches schedule and record calls
 OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
 
