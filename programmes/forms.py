@@ -84,7 +84,7 @@ class GroupCallForm(CallDetailsFields):
     projects = forms.MultipleChoiceField(
         label="Projects taking part",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose two or more. Each team sees the call among its own calls.",
+        help_text="Choose two or more.",
         error_messages={
             "required": "Choose the projects taking part",
             "invalid_choice": "Choose projects from the list",

@@ -70,6 +70,17 @@ def coachable_projects(*, access: Access, cohort_id: uuid.UUID | None = None) ->
     )
 
 
+def coachable_cohorts(*, access: Access) -> list[tuple[uuid.UUID, str]]:
+    """The cohorts of the projects whose calls the reader runs, as (id, "programme: cohort") by name."""
+    rows = (
+        coachable_projects(access=access)
+        .order_by()
+        .values_list("enrolment__cohort_id", "enrolment__cohort__programme__name", "enrolment__cohort__name")
+        .distinct()
+    )
+    return sorted(((pk, f"{programme}: {cohort}") for pk, programme, cohort in rows), key=lambda row: row[1])
+
+
 def group_calls_with(*, access: Access, call: CoachingCall) -> QuerySet[CoachingCall]:
     """The other calls of a group call, among projects the reader may read."""
     if call.group_id is None:

@@ -37,6 +37,7 @@ from .selectors import (
     action_visible,
     call_visible,
     calls_of,
+    coachable_cohorts,
     coachable_projects,
     group_calls_with,
     return_visible,
@@ -111,10 +112,11 @@ def call_new(request, project_id):
 @require_http_methods(["GET", "POST"])
 def group_call_new(request):
     """Schedule one call with several projects' teams; only projects the coach runs calls for are offered."""
+    cohorts = coachable_cohorts(access=request.access)
+    if not cohorts:
+        raise Http404("No projects to schedule calls with")
     cohort_id = _uuid_or_none(request.GET.get("cohort", ""))
     projects = coachable_projects(access=request.access, cohort_id=cohort_id)
-    if not projects.exists():
-        raise Http404("No projects to schedule calls with")
     initial = {"kind": CoachingCall.Kind.ALL_SITE, "projects": request.GET.getlist("project")}
     form = GroupCallForm(request.POST or None, projects=projects, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -127,7 +129,10 @@ def group_call_new(request):
         else:
             messages.success(request, f"Group call scheduled with {len(calls)} projects")
             return redirect(_call_url(calls[0]))
-    return _render(request, "group_call_form.jinja", {"cohort_id": cohort_id}, form)
+    cohort_items = [{"value": "", "text": "All cohorts"}] + [
+        {"value": str(pk), "text": name, "selected": pk == cohort_id} for pk, name in cohorts
+    ]
+    return _render(request, "group_call_form.jinja", {"cohort_items": cohort_items}, form)
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:

@@ -71,6 +71,11 @@ class TestScheduling:
         response = client_of(world.coach_1).post(NEW, form(world.project_a, second))
         assert response.status_code == 302 and CoachingCall.objects.count() == 2
 
+    def test_the_list_narrows_to_a_cohort(self, world, client_of):
+        page = client_of(world.programme_admin).get(f"{NEW}?cohort={world.cohort_1.pk}").content.decode()
+        assert "Show projects of" in page
+        assert "Alpha wayfinding project" in page and "Beta discharge project" not in page
+
     def test_one_project_is_not_a_group(self, world, client_of, system_scope):
         response = client_of(world.programme_admin).post(NEW, form(world.project_a))
         body = response.content.decode()
