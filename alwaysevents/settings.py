@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "alwaysevents.middleware.AccessMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
+    "alwaysevents.middleware.SessionKeepAliveMiddleware",
 ]
 
 ROOT_URLCONF = "alwaysevents.urls"
@@ -245,7 +246,10 @@ MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "programme_admin,coach")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # an idle session expires; an active one is kept alive
+# An idle session expires SESSION_COOKIE_AGE after its last use; an active one is kept alive by
+# alwaysevents.middleware.SessionKeepAliveMiddleware, which saves it at most every SESSION_TOUCH_SECONDS
+# rather than on every request (a database write per page).
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Security ----------------------------------------------------------------------------------
