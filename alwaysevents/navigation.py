@@ -22,6 +22,10 @@ def navigation_for(access) -> list[NavItem]:
     if access.is_coach or access.is_programme_admin:
         items.append(NavItem("Coach dashboard", reverse("coach_dashboard")))
     if access.is_coach or access.is_programme_admin or access.viewed_system_ids:
+        items.append(NavItem("System dashboard", reverse("system_dashboard")))
+    if access.is_programme_admin:
+        items.append(NavItem("Programme dashboard", reverse("programme_dashboard")))
+    if access.is_coach or access.is_programme_admin or access.viewed_system_ids:
         items.append(NavItem("By phase", reverse("phase_board")))
     if access.can_invite:
         items.append(NavItem("Invite people", reverse("invitation_create")))

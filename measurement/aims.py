@@ -1,9 +1,18 @@
-"""The latest value and icons of projects' aim measures, for dashboards and monthly returns."""
+"""Each measure's XmR summary (latest value, icons, a short series for a sparkline), cached per measure under
+its data stamp; and the aim measures' facts for dashboards and monthly returns, read from that cache.
+
+Readers load the measures (one query) and `cache.get_many` their summaries; only the measures whose stamp
+has no entry yet have their points and marks loaded, in one query each for all of them
+(docs/adr/005-dashboard-cache.md).
+"""
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from django.core.cache import cache
 
 from coproduction.models import Project
 
@@ -11,48 +20,79 @@ from .analysis import _value as measure_value
 from .models import DataPoint, Measure, PeriodMark
 from .spc import analyse
 
+SPARKLINE_POINTS = 26
+# Entries are never stale (a change gives a new key); the timeout only lets unused ones go.
+CACHE_SECONDS = 14 * 24 * 60 * 60
+KEY_FORMAT = 1  # raise when MeasureSummary changes shape, so old entries are not read
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """What a dashboard shows of one measure, from the XmR analysis (Making Data Count) of all its points."""
+
+    measure_id: uuid.UUID
+    points: int
+    latest_value: float | None
+    latest_start: date | None
+    variation_icon: str | None
+    assurance_icon: str | None
+    recent_starts: tuple[date, ...] = ()
+    recent_values: tuple[float, ...] = ()
+    recent_centre: tuple[float | None, ...] = ()
+
 
 @dataclass
 class AimFacts:
-    """What the dashboard shows of a project's aim measure, from the XmR analysis (Making Data Count)."""
+    """What the dashboard shows of a project's aim measure."""
 
     measure: Measure
     latest_value: float | None
     latest_start: date | None
     variation_icon: str | None
     assurance_icon: str | None
+    summary: MeasureSummary | None = None
 
 
-def aim_facts(projects: list[Project]) -> dict[uuid.UUID, AimFacts]:
-    """The aim measure of every project with its latest value and icons: three queries for all of them."""
-    measures = list(
-        Measure.objects.filter(
-            organisation_id__in={p.organisation_id for p in projects},
-            project__in=[p.pk for p in projects],
-            is_aim_measure=True,
-        )
-    )
-    if not measures:
+def summary_key(measure: Measure) -> str:
+    return f"measure-summary:{KEY_FORMAT}:{measure.pk}:{measure.data_stamp}"
+
+
+def measure_summaries(measures: Iterable[Measure]) -> dict[uuid.UUID, MeasureSummary]:
+    """The summary of every measure: from the cache, computing (two queries in all) only the missing."""
+    by_key = {summary_key(measure): measure for measure in measures}
+    if not by_key:
         return {}
+    found = cache.get_many(list(by_key))
+    missing = [measure for key, measure in by_key.items() if key not in found]
+    if missing:
+        computed = _summarise(missing)
+        fresh = {summary_key(measure): computed[measure.pk] for measure in missing}
+        cache.set_many(fresh, CACHE_SECONDS)
+        found.update(fresh)
+    return {measure.pk: found[key] for key, measure in by_key.items()}
+
+
+def _summarise(measures: list[Measure]) -> dict[uuid.UUID, MeasureSummary]:
+    organisation_ids = {measure.organisation_id for measure in measures}
     points = defaultdict(list)
-    for row in DataPoint.objects.filter(
-        organisation_id__in={m.organisation_id for m in measures}, measure__in=measures
-    ).values_list("measure_id", "period_start", "numerator", "denominator"):
+    for row in (
+        DataPoint.objects.filter(organisation_id__in=organisation_ids, measure__in=measures)
+        .order_by()
+        .values_list("measure_id", "period_start", "numerator", "denominator")
+    ):
         points[row[0]].append(row[1:])
     rebases = defaultdict(set)
     for measure_id, start in PeriodMark.objects.filter(
-        organisation_id__in={m.organisation_id for m in measures}, measure__in=measures, kind="rebase"
+        organisation_id__in=organisation_ids, measure__in=measures, kind=PeriodMark.Kind.REBASE
     ).values_list("measure_id", "period_start"):
         rebases[measure_id].add(start)
-    return {
-        measure.project_id: _aim(measure, points[measure.pk], rebases[measure.pk]) for measure in measures
-    }
+    return {measure.pk: _summary(measure, points[measure.pk], rebases[measure.pk]) for measure in measures}
 
 
-def _aim(measure: Measure, rows: list, rebase_starts: set[date]) -> AimFacts:
+def _summary(measure: Measure, rows: list, rebase_starts: set[date]) -> MeasureSummary:
     rows = sorted(rows)
     if not rows:
-        return AimFacts(measure, None, None, None, None)
+        return MeasureSummary(measure.pk, 0, None, None, None, None)
     values = [
         measure_value(measure, float(numerator), float(denominator) if denominator is not None else None)
         for _, numerator, denominator in rows
@@ -65,10 +105,42 @@ def _aim(measure: Measure, rows: list, rebase_starts: set[date]) -> AimFacts:
         target=float(measure.target) if measure.target is not None else None,
         rebase=rebase,
     )
-    return AimFacts(
-        measure=measure,
+    recent = slice(-SPARKLINE_POINTS, None)
+    return MeasureSummary(
+        measure_id=measure.pk,
+        points=len(rows),
         latest_value=values[-1],
         latest_start=rows[-1][0],
         variation_icon=result.get("variation_icon"),
         assurance_icon=result.get("assurance_icon"),
+        recent_starts=tuple(row[0] for row in rows[recent]),
+        recent_values=tuple(values[recent]),
+        recent_centre=tuple(point["centre"] for point in result["points"][recent]),
     )
+
+
+def aim_facts(projects: list[Project]) -> dict[uuid.UUID, AimFacts]:
+    """The aim measure of every project with its latest value and icons: one query when the summaries are
+    cached, three when some are not."""
+    if not projects:
+        return {}
+    measures = list(
+        Measure.objects.filter(
+            organisation_id__in={p.organisation_id for p in projects},
+            project__in=[p.pk for p in projects],
+            is_aim_measure=True,
+        )
+    )
+    summaries = measure_summaries(measures)
+    facts = {}
+    for measure in measures:
+        summary = summaries[measure.pk]
+        facts[measure.project_id] = AimFacts(
+            measure=measure,
+            latest_value=summary.latest_value,
+            latest_start=summary.latest_start,
+            variation_icon=summary.variation_icon,
+            assurance_icon=summary.assurance_icon,
+            summary=summary,
+        )
+    return facts

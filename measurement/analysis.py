@@ -1,11 +1,10 @@
-"""Runs the SPC engine on a measure's stored data, cached until the data, marks or measure change."""
+"""Runs the SPC engine on a measure's stored data, cached under the measure's data stamp, which every
+write of its definition, points or marks changes (docs/adr/005-dashboard-cache.md)."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from .models import Measure
 from .periods import describe_period
@@ -60,13 +59,6 @@ class MeasureAnalysis:
         return [part["reason"] for part in (self.result or {}).get("parts", []) if part.get("reason")]
 
 
-def _fingerprint(measure: Measure) -> str:
-    points = points_of(measure).aggregate(count=Count("id"), changed=Max("updated_at"))
-    marks = marks_of(measure).aggregate(count=Count("id"), changed=Max("updated_at"))
-    raw = f"{measure.pk}:{measure.version}:{points}:{marks}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
-
-
 def _value(measure: Measure, numerator: float, denominator: float | None) -> float:
     if measure.unit == Measure.Unit.PERCENT:
         return round(100 * numerator / denominator, 6)
@@ -78,7 +70,7 @@ def _value(measure: Measure, numerator: float, denominator: float | None) -> flo
 def measure_analysis(measure: Measure, *, chart: str | None = None) -> MeasureAnalysis:
     """The engine's result for the measure as its chart kind (or `chart`), from cache when nothing changed."""
     chart = chart or measure.default_chart
-    key = f"measure-analysis:{_fingerprint(measure)}:{chart}"
+    key = f"measure-analysis:{measure.pk}:{measure.data_stamp}:{chart}"
     cached = cache.get(key)
     if cached is not None:
         return cached

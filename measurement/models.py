@@ -92,6 +92,9 @@ class Measure(ProjectRecord):
     target = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     default_chart = models.CharField(max_length=5, choices=Chart, default=Chart.RUN)
     starts_on = models.DateField(help_text="The first period with data; earlier periods are refused.")
+    # Bumped in the same transaction as every write of the measure's points or marks; with `version` it
+    # keys the cached analyses, so a reader never needs to look at the points to know they changed.
+    data_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta(TenantModel.Meta):
         ordering = ["-is_aim_measure", "kind", "name"]
@@ -108,6 +111,11 @@ class Measure(ProjectRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("measure_detail", kwargs={"project_id": self.project_id, "measure_id": self.pk})
+
+    @property
+    def data_stamp(self) -> str:
+        """Changes whenever the definition (`version`), the points or the marks (`data_version`) change."""
+        return f"{self.version}.{self.data_version}"
 
     @property
     def has_denominator(self) -> bool:

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.access import Access
@@ -25,6 +26,13 @@ class PointsRejected(Exception):
     def __init__(self, errors: list[PointError]):
         super().__init__(f"{len(errors)} problem(s); nothing was saved")
         self.errors = errors
+
+
+def _data_changed(measure: Measure) -> None:
+    """Give the measure a new data stamp inside the writing transaction: cached analyses keyed by the old
+    stamp are no longer read (docs/adr/005-dashboard-cache.md)."""
+    Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
+    measure.refresh_from_db(fields=["data_version"])
 
 
 def _check_fields(fields: dict) -> None:
@@ -104,6 +112,7 @@ def points_upsert(
         batch_size=2000,
     )
     if points:
+        _data_changed(measure)
         audit(actor=access.user, action=f"measure.data_{source}", obj=measure, changed=["data"])
     return len(points)
 
@@ -127,6 +136,7 @@ def tally_add(*, access: Access, measure: Measure, happened: bool) -> DataPoint:
     point.numerator += 1 if happened else 0
     point.denominator = (point.denominator or 0) + 1
     point.save()
+    _data_changed(measure)
     audit(actor=access.user, action="measure.data_tally", obj=measure, changed=["data"])
     return point
 
@@ -147,6 +157,7 @@ def period_mark_add(
     )
     mark.full_clean()
     mark.save()
+    _data_changed(measure)
     audit(actor=access.user, action="measure.mark_add", obj=measure, changed=[kind])
     return mark
 
@@ -154,5 +165,6 @@ def period_mark_add(
 @transaction.atomic
 def period_mark_remove(*, access: Access, measure: Measure, mark_id) -> None:
     access.require_edit_project(measure.project)
-    PeriodMark.objects.filter(measure=measure, pk=mark_id).delete()
+    if PeriodMark.objects.filter(measure=measure, pk=mark_id).delete()[0]:
+        _data_changed(measure)
     audit(actor=access.user, action="measure.mark_remove", obj=measure, changed=["marks"])

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi
 
 from .api import _paginated
 from .presenters import RETURN_LABELS
-from .presenters_dashboards import sort_rows
-from .selectors_dashboards import DashboardFilters, dashboard_rows
+from .presenters_dashboards import filter_rows, rollup, sort_rows
+from .selectors_dashboards import DashboardFilters, dashboard_rows, programme_dashboard, system_dashboard
 
 # --- Coach dashboard ----------------------------------------------------------------------------------
 
@@ -42,6 +43,13 @@ class DashboardRowOutput(serializers.Serializer):
         return settings.SITE_URL + row.project.get_absolute_url()
 
 
+SORT_PARAMETER = OpenApiParameter(
+    "sort",
+    str,
+    required=False,
+    description="A column, '-' first for descending: project, organisation, system, phase, score, latest, "
+    "last_entry, return, comments, next_call",
+)
 FILTER_PARAMETERS = [
     OpenApiParameter(name, str, required=False, description=description)
     for name, description in [
@@ -51,37 +59,203 @@ FILTER_PARAMETERS = [
         ("phase", "A phase name"),
         ("icon", "improvement, concern, neutral, common_cause or no_data"),
         ("attention", "'yes' for projects that need attention only"),
-        (
-            "sort",
-            "A column, '-' first for descending: project, organisation, system, phase, score, latest, "
-            "last_entry, return, comments, next_call",
-        ),
     ]
 ]
 
 
 class CoachDashboardApi(BaseApi):
     @extend_schema(
-        parameters=FILTER_PARAMETERS,
+        parameters=[*FILTER_PARAMETERS, SORT_PARAMETER],
         responses=DashboardRowOutput(many=True),
         operation_id="coach_dashboard_list",
     )
     def get(self, request):
         params = request.query_params
-        filters = DashboardFilters(
-            programme=params.get("programme", ""),
-            cohort=params.get("cohort", ""),
-            system=params.get("system", ""),
-            phase=params.get("phase", ""),
-            icon=params.get("icon", ""),
-            needs_attention=params.get("attention") == "yes",
-        )
         rows, _ = sort_rows(
-            dashboard_rows(access=request.access, filters=filters), params.get("sort", "project")
+            dashboard_rows(access=request.access, filters=_filters(params)), params.get("sort", "project")
         )
         return _paginated(self, request, rows, DashboardRowOutput)
 
 
+def _filters(params) -> DashboardFilters:
+    return DashboardFilters(
+        programme=params.get("programme", ""),
+        cohort=params.get("cohort", ""),
+        system=params.get("system", ""),
+        phase=params.get("phase", ""),
+        icon=params.get("icon", ""),
+        needs_attention=params.get("attention") == "yes",
+    )
+
+
+# --- System dashboard ---------------------------------------------------------------------------------
+
+
+class OrganisationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    ods_code = serializers.CharField()
+
+
+class RollupLineOutput(serializers.Serializer):
+    group = serializers.ChoiceField(choices=["improvement", "concern", "neutral", "common_cause", "no_data"])
+    label = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField(), help_text="One count a phase, in order")
+    total = serializers.IntegerField()
+
+
+class RollupOutput(serializers.Serializer):
+    phases = serializers.ListField(child=serializers.CharField())
+    lines = RollupLineOutput(many=True)
+    totals = serializers.ListField(child=serializers.IntegerField())
+    total = serializers.IntegerField()
+
+
+class MeasureSummaryOutput(serializers.Serializer):
+    measure = serializers.UUIDField(source="measure.pk")
+    name = serializers.CharField(source="measure.name")
+    project = serializers.UUIDField(source="measure.project_id")
+    project_title = serializers.CharField(source="measure.project.title")
+    is_aim_measure = serializers.BooleanField(source="measure.is_aim_measure")
+    unit = serializers.CharField(source="measure.unit")
+    points = serializers.IntegerField(source="summary.points")
+    latest_value = serializers.FloatField(source="summary.latest_value", allow_null=True)
+    latest_period_start = serializers.DateField(source="summary.latest_start", allow_null=True)
+    variation_icon = serializers.CharField(source="summary.variation_icon", allow_null=True)
+    assurance_icon = serializers.CharField(source="summary.assurance_icon", allow_null=True)
+    recent_period_starts = serializers.ListField(
+        child=serializers.DateField(), source="summary.recent_starts"
+    )
+    recent_values = serializers.ListField(child=serializers.FloatField(), source="summary.recent_values")
+    recent_centre = serializers.ListField(
+        child=serializers.FloatField(allow_null=True), source="summary.recent_centre"
+    )
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, card) -> str:
+        return settings.SITE_URL + card.measure.get_absolute_url()
+
+
+class SystemDashboardOutput(serializers.Serializer):
+    system = OrganisationOutput()
+    systems = OrganisationOutput(many=True, help_text="Every system the reader may choose")
+    rows = DashboardRowOutput(many=True)
+    rollup = RollupOutput(help_text="Every project of the system, whatever the filters")
+    measures = MeasureSummaryOutput(many=True, help_text="The process (reliability) measures of the rows")
+
+
+class SystemDashboardApi(BaseApi):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("system", str, required=False, description="A system's id; the first if none"),
+            *[
+                parameter
+                for parameter in FILTER_PARAMETERS
+                if parameter.name in ("phase", "icon", "attention")
+            ],
+            SORT_PARAMETER,
+        ],
+        responses=SystemDashboardOutput,
+        operation_id="system_dashboard_retrieve",
+    )
+    def get(self, request):
+        params = request.query_params
+        data = system_dashboard(access=request.access, system_id=params.get("system", ""))
+        rows, _ = sort_rows(filter_rows(data.rows, _filters(params)), params.get("sort", "project"))
+        shown = {row.project.pk for row in rows}
+        output = {
+            "system": data.system,
+            "systems": data.systems,
+            "rows": rows,
+            "rollup": rollup(data.rows),
+            "measures": [card for card in data.cards if card.measure.project_id in shown],
+        }
+        return Response(SystemDashboardOutput(output).data)
+
+
+# --- Programme dashboard ------------------------------------------------------------------------------
+
+
+class NamedOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="user.pk")
+    name = serializers.CharField(source="user.full_name")
+    email = serializers.EmailField(source="user.email")
+
+
+class EnrolmentCountsOutput(serializers.Serializer):
+    invited = serializers.IntegerField(source="enrolments_invited")
+    active = serializers.IntegerField(source="enrolments_active")
+    completed = serializers.IntegerField(source="enrolments_completed")
+    withdrawn = serializers.IntegerField(source="enrolments_withdrawn")
+
+
+class PhaseCountOutput(serializers.Serializer):
+    phase = serializers.CharField()
+    projects = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        return {"phase": instance[0], "projects": instance[1]}
+
+
+class CohortOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="cohort.pk")
+    name = serializers.CharField(source="cohort.name")
+    launch_date = serializers.DateField(source="cohort.launch_date")
+    enrolments = EnrolmentCountsOutput(source="cohort")
+    projects_by_phase = PhaseCountOutput(many=True)
+    coaches = PersonOutput(many=True)
+
+
+class ProjectSupportOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="project.pk")
+    title = serializers.CharField(source="project.title")
+    organisation = serializers.CharField(source="project.organisation.name")
+    cohort = serializers.CharField(source="project.enrolment.cohort.name")
+    phase = serializers.CharField(source="project.phase.name")
+    buddies = PersonOutput(many=True)
+    last_coaching_call = serializers.DateTimeField(source="project.last_coaching_call", allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, line) -> str:
+        return settings.SITE_URL + line.project.get_absolute_url()
+
+
+class ProgrammeDashboardOutput(serializers.Serializer):
+    programme = NamedOutput()
+    programmes = NamedOutput(many=True, help_text="Every programme the reader administers")
+    cohorts = CohortOutput(many=True)
+    programme_coaches = PersonOutput(many=True, help_text="Coaches of the whole programme")
+    projects = ProjectSupportOutput(many=True)
+    projects_without_buddy = ProjectSupportOutput(many=True, source="without_buddy")
+    projects_without_recent_call = ProjectSupportOutput(
+        many=True, source="without_recent_call", help_text="No coaching call in the last 6 weeks, or never"
+    )
+
+
+class ProgrammeDashboardApi(BaseApi):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "programme", str, required=False, description="A programme's id; the first if none"
+            )
+        ],
+        responses=ProgrammeDashboardOutput,
+        operation_id="programme_dashboard_retrieve",
+    )
+    def get(self, request):
+        data = programme_dashboard(
+            access=request.access, programme_id=request.query_params.get("programme", "")
+        )
+        return Response(ProgrammeDashboardOutput(data).data)
+
+
 urlpatterns = [
     path("dashboards/coach/", CoachDashboardApi.as_view(), name="api_coach_dashboard"),
+    path("dashboards/system/", SystemDashboardApi.as_view(), name="api_system_dashboard"),
+    path("dashboards/programme/", ProgrammeDashboardApi.as_view(), name="api_programme_dashboard"),
 ]

@@ -8,9 +8,20 @@ from django.utils.safestring import mark_safe
 
 from measurement.icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from measurement.models import Measure
+from measurement.periods import describe_period
+from measurement.sparklines import sparkline_svg
 
+from .forms_dashboards import AssignForm, RemoveForm
+from .models import Enrolment, Organisation
 from .presenters import RETURN_LABELS, when_text
-from .selectors_dashboards import DashboardFilters, DashboardRow
+from .selectors_dashboards import (
+    CohortLine,
+    DashboardFilters,
+    DashboardRow,
+    MeasureCard,
+    ProgrammeDashboardData,
+    ProjectLine,
+)
 
 ICON_FILTERS = [
     ("improvement", "Special cause improvement"),
@@ -70,6 +81,10 @@ def _unit_suffix(measure: Measure) -> str:
     return "%" if measure.unit == Measure.Unit.PERCENT else f" {measure.get_unit_display().lower()}"
 
 
+def value_text(measure: Measure, value: float) -> str:
+    return f"{value:.1f}{_unit_suffix(measure)}"
+
+
 @dataclass
 class RowPresenter:
     row: DashboardRow
@@ -84,7 +99,7 @@ class RowPresenter:
             return "No aim measure"
         if aim.latest_value is None:
             return "No data yet"
-        return f"{aim.latest_value:.1f}{_unit_suffix(aim.measure)}"
+        return value_text(aim.measure, aim.latest_value)
 
     @property
     def variation_icon_svg(self) -> str:
@@ -196,3 +211,193 @@ class CoachDashboard:
     @property
     def attention_count(self) -> int:
         return sum(1 for row in self.rows if row.needs_attention)
+
+
+# --- System dashboard ---------------------------------------------------------------------------------
+
+SYSTEM_SORTS = [key for key in SORTS if key != "system"]
+
+
+def filter_rows(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
+    """The system dashboard reads every row once and narrows the table here, so the roll-up and the
+    filters cost no queries."""
+    if filters.phase:
+        rows = [row for row in rows if row.project.phase.name == filters.phase]
+    if filters.icon:
+        rows = [row for row in rows if row.icon_group == filters.icon]
+    if filters.needs_attention:
+        rows = [row for row in rows if row.needs_attention]
+    return rows
+
+
+@dataclass
+class Rollup:
+    """Counts of projects by variation icon group (rows) and phase (columns), with totals."""
+
+    phases: list[str]
+    lines: list[dict]
+    totals: list[int]
+    total: int
+
+
+def rollup(rows: list[DashboardRow]) -> Rollup:
+    phases = sorted({(row.project.phase.order, row.project.phase.name) for row in rows})
+    names = list(dict.fromkeys(name for _, name in phases))
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.icon_group, row.project.phase.name)
+        counts[key] = counts.get(key, 0) + 1
+    lines = [
+        {
+            "group": group,
+            "label": label,
+            "counts": [counts.get((group, name), 0) for name in names],
+            "total": sum(counts.get((group, name), 0) for name in names),
+        }
+        for group, label in ICON_FILTERS
+    ]
+    totals = [sum(line["counts"][index] for line in lines) for index in range(len(names))]
+    return Rollup(phases=names, lines=lines, totals=totals, total=len(rows))
+
+
+@dataclass
+class MeasureCardPresenter:
+    card: MeasureCard
+
+    @property
+    def measure(self) -> Measure:
+        return self.card.measure
+
+    @property
+    def title(self) -> str:
+        return f"{self.measure.project.title}: {self.measure.name}"
+
+    @property
+    def latest_text(self) -> str:
+        summary = self.card.summary
+        if summary.latest_value is None:
+            return "No data yet"
+        period = describe_period(summary.latest_start, frequency=self.measure.frequency)
+        return f"{value_text(self.measure, summary.latest_value)} ({period})"
+
+    @property
+    def description(self) -> str:
+        summary = self.card.summary
+        if summary.latest_value is None:
+            return "No data yet."
+        parts = [
+            f"The last {len(summary.recent_values)} of {summary.points} periods, the dashed line the mean.",
+            f"Latest value {self.latest_text}.",
+            variation_label(summary.variation_icon) + ".",
+        ]
+        if summary.assurance_icon:
+            parts.append(assurance_label(summary.assurance_icon) + ".")
+        return " ".join(parts)
+
+    @property
+    def sparkline_svg(self) -> str:
+        summary = self.card.summary
+        return mark_safe(  # noqa: S308 - sparkline_svg escapes every text
+            sparkline_svg(
+                element_id=f"spark-{self.measure.pk}",
+                values=summary.recent_values,
+                centre=summary.recent_centre,
+                variation_icon=summary.variation_icon,
+                title=self.title,
+                description=self.description,
+            )
+        )
+
+    @property
+    def variation_icon_svg(self) -> str:
+        return mark_safe(variation_icon_svg(self.card.summary.variation_icon, size=28))  # noqa: S308
+
+    @property
+    def assurance_icon_svg(self) -> str:
+        return mark_safe(assurance_icon_svg(self.card.summary.assurance_icon, size=28))  # noqa: S308
+
+
+@dataclass
+class SystemDashboard(CoachDashboard):
+    system: Organisation | None = None
+    systems: list[Organisation] = field(default_factory=list)
+    all_rows: list[DashboardRow] = field(default_factory=list)
+    cards: list[MeasureCard] = field(default_factory=list)
+
+    def headers(self) -> list[dict]:
+        return [header for key, header in zip(SORTS, super().headers(), strict=True) if key in SYSTEM_SORTS]
+
+    def select_items(self, name: str) -> list[dict]:
+        if name == "system":
+            return [
+                {"value": str(system.pk), "text": system.name, "selected": system == self.system}
+                for system in self.systems
+            ]
+        return super().select_items(name)
+
+    @property
+    def rollup(self) -> Rollup:
+        return rollup(self.all_rows)
+
+    @property
+    def presented_cards(self) -> list[MeasureCardPresenter]:
+        shown = {row.project.pk for row in self.rows}
+        return [MeasureCardPresenter(card) for card in self.cards if card.measure.project_id in shown]
+
+
+def system_dashboard_presenter(data, filters: DashboardFilters, sort: str) -> SystemDashboard:
+    filters.system = str(data.system.pk)
+    phases = sorted({(row.project.phase.order, row.project.phase.name) for row in data.rows})
+    return SystemDashboard(
+        rows=filter_rows(data.rows, filters),
+        filters=filters,
+        options={"phase": [(name, name) for name in dict.fromkeys(name for _, name in phases)]},
+        sort=sort,
+        system=data.system,
+        systems=data.systems,
+        all_rows=data.rows,
+        cards=data.cards,
+    )
+
+
+# --- Programme dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeDashboard:
+    """The programme dashboard; `failed_prefix` names the one assignment form that came back with errors."""
+
+    data: ProgrammeDashboardData
+    failed_prefix: str = ""
+    failed_form: AssignForm | RemoveForm | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.data, name)
+
+    def programme_items(self) -> list[dict]:
+        return [
+            {"value": str(p.pk), "text": p.name, "selected": p == self.data.programme}
+            for p in self.data.programmes
+        ]
+
+    @staticmethod
+    def status_counts(line: CohortLine) -> list[int]:
+        return [getattr(line.cohort, f"enrolments_{status}") for status in Enrolment.Status.values]
+
+    @staticmethod
+    def status_labels() -> list[str]:
+        return list(Enrolment.Status.labels)
+
+    @staticmethod
+    def phase_text(line: CohortLine) -> str:
+        return "; ".join(f"{name}: {count}" for name, count in line.projects_by_phase) or "No projects yet"
+
+    def assign_form(self, prefix: str) -> AssignForm:
+        if prefix == self.failed_prefix and isinstance(self.failed_form, AssignForm):
+            return self.failed_form
+        return AssignForm(prefix=prefix)
+
+    @staticmethod
+    def last_call_text(line: ProjectLine) -> str:
+        last = line.project.last_coaching_call
+        return f"{timezone.localtime(last):%-d %b %Y}" if last else "Never"

@@ -5,6 +5,7 @@ from subqueries on one projects query, and the aim measures' data from one query
 """
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -15,13 +16,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
+from accounts.models import Role, RoleGrant
 from coproduction.models import Comment, Project
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
-from measurement.aims import AimFacts, aim_facts
-from measurement.models import DataPoint
+from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
+from measurement.models import DataPoint, Measure
 
-from .models import CoachingCall, MonthlyReturn
+from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Programme
 from .selectors import RETURN_DUE_DAY, previous_month
 
 NO_DATA_AFTER = timedelta(weeks=4)
@@ -132,7 +134,6 @@ class DashboardFilters:
 def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[DashboardRow]:
     """One row per project the reader may see (narrowed by the filters), in a fixed number of queries."""
     require_dashboard(access)
-    today = timezone.localdate()
     projects = projects_visible(access=access)
     if filters.programme:
         projects = projects.filter(enrolment__cohort__programme_id=_uuid_or_none(filters.programme))
@@ -141,6 +142,11 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[Dashboa
     if filters.system:
         system_id = _uuid_or_none(filters.system)
         projects = projects.filter(Q(organisation__system_id=system_id) | Q(organisation_id=system_id))
+    return _rows(projects, filters)
+
+
+def _rows(projects: QuerySet[Project], filters: DashboardFilters) -> list[DashboardRow]:
+    today = timezone.localdate()
     if filters.phase:
         projects = projects.filter(phase__name=filters.phase)
     projects = list(_annotated(projects, today=today))
@@ -207,3 +213,242 @@ def dashboard_filter_options(*, access: Access) -> dict[str, list[tuple[str, str
         "system": by_name(systems),
         "phase": [(name, name) for name in sorted(phases)],
     }
+
+
+# --- System dashboard ---------------------------------------------------------------------------------
+
+
+def _is_superuser(access: Access) -> bool:
+    return getattr(access.user, "is_superuser", False)
+
+
+def require_system_dashboard(access: Access) -> None:
+    """For system viewers, and for coaches and programme admins looking at a system their projects lie in."""
+    allowed = access.viewed_system_ids or access.is_coach or access.is_programme_admin
+    if not (allowed or _is_superuser(access)):
+        raise Http404("No such page")
+
+
+def dashboard_systems(*, access: Access) -> list[Organisation]:
+    """The systems the reader may choose: those they view, and those any project they may read lies in."""
+    require_system_dashboard(access)
+    systems = Organisation.objects.filter(kind=Organisation.Kind.SYSTEM).order_by("name")
+    if _is_superuser(access):
+        return list(systems)
+    condition = Q(pk__in=access.viewed_system_ids)
+    if access.is_coach or access.is_programme_admin:
+        readable = Project.objects.filter(access.readable_projects()).order_by()
+        condition |= Q(pk__in=readable.values("organisation_id")) | Q(
+            pk__in=readable.filter(organisation__system__isnull=False).values("organisation__system_id")
+        )
+    return list(systems.filter(condition))
+
+
+def system_chosen(*, access: Access, system_id: str) -> tuple[Organisation, list[Organisation]]:
+    """The system asked for (the first one when none is), and all the reader may choose; else Http404."""
+    systems = dashboard_systems(access=access)
+    if not systems:
+        raise Http404("No system to show")
+    if not system_id:
+        return systems[0], systems
+    wanted = _uuid_or_none(system_id)
+    for system in systems:
+        if system.pk == wanted:
+            return system, systems
+    raise Http404("No such system")
+
+
+@dataclass
+class MeasureCard:
+    """One reliability measure of a project, for the small multiples."""
+
+    measure: Measure
+    summary: MeasureSummary
+
+
+@dataclass
+class SystemDashboardData:
+    system: Organisation
+    systems: list[Organisation]
+    rows: list[DashboardRow]
+    cards: list[MeasureCard]
+
+
+def system_dashboard(*, access: Access, system_id: str) -> SystemDashboardData:
+    """The system's own (system-wide) projects and its member providers' projects that the reader may see,
+    with every project's reliability measures: a fixed number of queries whatever the system's size."""
+    system, systems = system_chosen(access=access, system_id=system_id)
+    projects = projects_visible(access=access).filter(Q(organisation=system) | Q(organisation__system=system))
+    rows = _rows(projects, DashboardFilters())
+    return SystemDashboardData(
+        system=system, systems=systems, rows=rows, cards=reliability_cards([row.project for row in rows])
+    )
+
+
+def reliability_cards(projects: list[Project]) -> list[MeasureCard]:
+    """The process (reliability) measures of the projects, with their cached summaries, by project then
+    with the aim measure first."""
+    by_id = {project.pk: project for project in projects}
+    if not by_id:
+        return []
+    measures = list(
+        Measure.objects.filter(
+            organisation_id__in={project.organisation_id for project in projects},
+            project__in=list(by_id),
+            kind=Measure.Kind.PROCESS,
+        )
+    )
+    for measure in measures:
+        measure.project = by_id[measure.project_id]
+    summaries = measure_summaries(measures)
+    measures.sort(key=lambda m: (m.project.title.lower(), str(m.project_id), not m.is_aim_measure, m.name))
+    return [MeasureCard(measure=measure, summary=summaries[measure.pk]) for measure in measures]
+
+
+# --- Programme dashboard ------------------------------------------------------------------------------
+
+NO_CALL_AFTER = timedelta(weeks=6)
+
+
+def require_programme_dashboard(access: Access) -> None:
+    if not access.is_programme_admin:
+        raise Http404("No such page")
+
+
+def programme_chosen(*, access: Access, programme_id: str) -> tuple[Programme, list[Programme]]:
+    """The programme asked for (the first when none is) among those the reader administers; else 404."""
+    require_programme_dashboard(access)
+    programmes = list(Programme.objects.filter(pk__in=access.administered_programme_ids).order_by("name"))
+    if not programme_id:
+        return programmes[0], programmes
+    wanted = _uuid_or_none(str(programme_id))
+    for programme in programmes:
+        if programme.pk == wanted:
+            return programme, programmes
+    raise Http404("No such programme")
+
+
+def cohort_of_programme(*, access: Access, programme_id, cohort_id) -> Cohort:
+    programme, _ = programme_chosen(access=access, programme_id=programme_id)
+    try:
+        return Cohort.objects.select_related("programme").get(programme=programme, pk=cohort_id)
+    except (Cohort.DoesNotExist, ValueError) as error:
+        raise Http404("No such cohort") from error
+
+
+def project_of_programme(*, access: Access, programme_id, project_id) -> Project:
+    programme, _ = programme_chosen(access=access, programme_id=programme_id)
+    try:
+        return projects_visible(access=access).get(enrolment__cohort__programme=programme, pk=project_id)
+    except (Project.DoesNotExist, ValueError) as error:
+        raise Http404("No such project") from error
+
+
+@dataclass
+class CohortLine:
+    cohort: Cohort  # annotated with one count of enrolments per status
+    projects_by_phase: list[tuple[str, int]]
+    coaches: list[RoleGrant]
+
+
+@dataclass
+class ProjectLine:
+    project: Project  # annotated with its last coaching call before now
+    buddies: list[RoleGrant]
+
+    @property
+    def no_recent_call(self) -> bool:
+        last = self.project.last_coaching_call
+        return last is None or timezone.now() - last > NO_CALL_AFTER
+
+
+@dataclass
+class ProgrammeDashboardData:
+    programme: Programme
+    programmes: list[Programme]
+    cohorts: list[CohortLine]
+    programme_coaches: list[RoleGrant]
+    projects: list[ProjectLine]
+
+    @property
+    def without_buddy(self) -> list[ProjectLine]:
+        return [line for line in self.projects if not line.buddies]
+
+    @property
+    def without_recent_call(self) -> list[ProjectLine]:
+        return [line for line in self.projects if line.no_recent_call]
+
+    @property
+    def coach_candidates(self) -> list:
+        """Active users who already coach in this programme: the usual choices for another cohort."""
+        grants = [*self.programme_coaches, *(grant for line in self.cohorts for grant in line.coaches)]
+        return _active_users(grants)
+
+    @property
+    def buddy_candidates(self) -> list:
+        return _active_users(grant for line in self.projects for grant in line.buddies)
+
+
+def _active_users(grants) -> list:
+    users = {grant.user.pk: grant.user for grant in grants if grant.user.is_active}
+    return sorted(users.values(), key=lambda user: user.email)
+
+
+def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashboardData:
+    """Cohorts with enrolment and phase counts, coach and buddy grants, and every project's last coaching
+    call: six queries whatever the programme's size."""
+    programme, programmes = programme_chosen(access=access, programme_id=programme_id)
+    statuses = {
+        f"enrolments_{status}": Count("enrolments", filter=Q(enrolments__status=status))
+        for status in Enrolment.Status.values
+    }
+    cohorts = list(Cohort.objects.filter(programme=programme).annotate(**statuses).order_by("launch_date"))
+    coach_grants = list(
+        RoleGrant.objects.filter(role=Role.COACH)
+        .filter(Q(programme=programme) | Q(cohort__programme=programme))
+        .select_related("user")
+        .order_by("user__email")
+    )
+    buddy_grants = list(
+        RoleGrant.objects.filter(role=Role.BUDDY, project__enrolment__cohort__programme=programme)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    projects = list(
+        projects_visible(access=access)
+        .filter(enrolment__cohort__programme=programme)
+        .annotate(
+            last_coaching_call=Subquery(
+                CoachingCall.objects.filter(
+                    project=OuterRef("pk"),
+                    organisation=OuterRef("organisation"),
+                    kind=CoachingCall.Kind.COACHING,
+                    scheduled_for__lte=timezone.now(),
+                )
+                .order_by("-scheduled_for")
+                .values("scheduled_for")[:1]
+            )
+        )
+    )
+    phase_counts: dict = defaultdict(lambda: defaultdict(int))
+    for project in projects:
+        phase_counts[project.enrolment.cohort_id][(project.phase.order, project.phase.name)] += 1
+    coaches_of, buddies_of = defaultdict(list), defaultdict(list)
+    for grant in coach_grants:
+        coaches_of[grant.cohort_id or grant.programme_id].append(grant)
+    for grant in buddy_grants:
+        buddies_of[grant.project_id].append(grant)
+    return ProgrammeDashboardData(
+        programme=programme,
+        programmes=programmes,
+        cohorts=[
+            CohortLine(
+                cohort=cohort,
+                projects_by_phase=[(name, n) for (_, name), n in sorted(phase_counts[cohort.pk].items())],
+                coaches=coaches_of[cohort.pk],
+            )
+            for cohort in cohorts
+        ],
+        programme_coaches=coaches_of[programme.pk],
+        projects=[ProjectLine(project=project, buddies=buddies_of[project.pk]) for project in projects],
+    )

@@ -3,15 +3,41 @@
 import csv
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from alwaysevents.shortcuts import render_with_form
 
-from .presenters_dashboards import CSV_HEADER, CoachDashboard, RowPresenter, sort_rows
-from .selectors_dashboards import DashboardFilters, dashboard_filter_options, dashboard_rows
+from .forms_dashboards import AssignForm, RemoveForm
+from .presenters_dashboards import (
+    CSV_HEADER,
+    CoachDashboard,
+    ProgrammeDashboard,
+    RowPresenter,
+    filter_rows,
+    sort_rows,
+    system_dashboard_presenter,
+)
+from .selectors_dashboards import (
+    DashboardFilters,
+    cohort_of_programme,
+    dashboard_filter_options,
+    dashboard_rows,
+    programme_dashboard,
+    project_of_programme,
+    system_dashboard,
+)
+from .services_assignments import (
+    AssignmentRefused,
+    buddy_assign,
+    buddy_remove,
+    coach_assign,
+    coach_remove,
+)
 
 TEMPLATES = "programmes/"
 
@@ -49,9 +75,13 @@ def coach_dashboard(request):
 @require_GET
 def coach_dashboard_csv(request):
     rows = dashboard_rows(access=request.access, filters=_filters(request))
-    rows, _ = sort_rows(rows, request.GET.get("sort", "project"))
+    return _csv_response(rows, request.GET.get("sort", "project"), name="coach-dashboard")
+
+
+def _csv_response(rows, sort: str, *, name: str) -> HttpResponse:
+    rows, _ = sort_rows(rows, sort)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="coach-dashboard-{timezone.localdate()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate()}.csv"'
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
     for row in rows:
@@ -64,7 +94,104 @@ def _csv_safe(cells: list[str]) -> list[str]:
     return [f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell for cell in cells]
 
 
+# --- System dashboard ---------------------------------------------------------------------------------
+
+
+@require_GET
+def system_dashboard_page(request):
+    data = system_dashboard(access=request.access, system_id=request.GET.get("system", ""))
+    dashboard = system_dashboard_presenter(data, _filters(request), request.GET.get("sort", "project"))
+    # The report request form is another module's; the lead wires it in with `report_request`.
+    return _render(request, "system_dashboard.jinja", {"dashboard": dashboard, "report_request": None})
+
+
+@require_GET
+def system_dashboard_csv(request):
+    data = system_dashboard(access=request.access, system_id=request.GET.get("system", ""))
+    rows = filter_rows(data.rows, _filters(request))
+    return _csv_response(rows, request.GET.get("sort", "project"), name="system-dashboard")
+
+
+# --- Programme dashboard ------------------------------------------------------------------------------
+
+
+@require_GET
+def programme_dashboard_page(request):
+    return _programme_page(request, request.GET.get("programme", ""))
+
+
+def _programme_page(request, programme_id, *, prefix: str = "", form=None):
+    data = programme_dashboard(access=request.access, programme_id=programme_id)
+    dashboard = ProgrammeDashboard(data, failed_prefix=prefix, failed_form=form)
+    return render_with_form(
+        request,
+        TEMPLATES + "programme_dashboard.jinja",
+        {"dashboard": dashboard},
+        form,
+        status=400 if form is not None else 200,
+    )
+
+
+@require_POST
+def cohort_coaches(request, programme_id, cohort_id):
+    cohort = cohort_of_programme(access=request.access, programme_id=programme_id, cohort_id=cohort_id)
+    return _assignment(
+        request,
+        programme_id,
+        prefix=f"cohort-{cohort.pk}",
+        assign=lambda user: coach_assign(access=request.access, cohort=cohort, user=user),
+        remove=lambda user: coach_remove(access=request.access, cohort=cohort, user=user),
+        done=("{email} now coaches " + cohort.name, "{email} no longer coaches " + cohort.name),
+    )
+
+
+@require_POST
+def project_buddies(request, programme_id, project_id):
+    project = project_of_programme(access=request.access, programme_id=programme_id, project_id=project_id)
+    return _assignment(
+        request,
+        programme_id,
+        prefix=f"project-{project.pk}",
+        assign=lambda user: buddy_assign(access=request.access, project=project, user=user),
+        remove=lambda user: buddy_remove(access=request.access, project=project, user=user),
+        done=(
+            "{email} is now a buddy of " + project.title,
+            "{email} is no longer a buddy of " + project.title,
+        ),
+    )
+
+
+def _assignment(request, programme_id, *, prefix: str, assign, remove, done: tuple[str, str]):
+    """Assign (or, with action=remove, remove) one person; with bad input the dashboard comes back with the
+    form's errors and nothing changed."""
+    removing = request.POST.get("action") == "remove"
+    form = (RemoveForm if removing else AssignForm)(request.POST, prefix=prefix)
+    if form.is_valid():
+        user = form.cleaned_data["user"] if removing else form.user
+        try:
+            remove(user) if removing else assign(user)
+        except AssignmentRefused as refused:
+            form.add_error(None if removing else "email", str(refused))
+        else:
+            messages.success(request, done[1 if removing else 0].format(email=user.email))
+            return redirect(reverse("programme_dashboard") + f"?programme={programme_id}#{prefix}")
+    return _programme_page(request, programme_id, prefix=prefix, form=form)
+
+
 urlpatterns = [
     path("dashboards/coach/", coach_dashboard, name="coach_dashboard"),
     path("dashboards/coach/csv/", coach_dashboard_csv, name="coach_dashboard_csv"),
+    path("dashboards/system/", system_dashboard_page, name="system_dashboard"),
+    path("dashboards/system/csv/", system_dashboard_csv, name="system_dashboard_csv"),
+    path("dashboards/programme/", programme_dashboard_page, name="programme_dashboard"),
+    path(
+        "dashboards/programme/<uuid:programme_id>/cohorts/<uuid:cohort_id>/coaches/",
+        cohort_coaches,
+        name="programme_dashboard_cohort_coaches",
+    ),
+    path(
+        "dashboards/programme/<uuid:programme_id>/projects/<uuid:project_id>/buddies/",
+        project_buddies,
+        name="programme_dashboard_project_buddies",
+    ),
 ]

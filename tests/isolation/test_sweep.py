@@ -53,6 +53,10 @@ SAMPLES = {
     "uidb36": lambda world: "zz",
     # The Django admin (programme admins only).
     "object_id": lambda world: world.org_a.pk,
+    "programme_id": lambda world: world.programme.pk,
+    "cohort_id": lambda world: world.cohort_1.pk,
+    "organisation_id": lambda world: world.org_a.pk,
+    "system_id": lambda world: world.system_a.pk,
     "app_label": lambda world: "programmes",
     "content_type_id": lambda world: ContentType.objects.get_for_model(Organisation).pk,
 }
@@ -108,8 +112,18 @@ PUBLIC_ROUTES = {
     "admin:login",
 }
 # The owner of a protected route, when it is not A's team member.
-API_OWNERS = {"/api/v1/dashboards/coach/": "coach_1", "/api/v1/calls/group/": "coach_1"}
-OWNERS = {"call_create": "coach_1", "call_edit": "coach_1"}  # coaches schedule and record calls
+API_OWNERS = {
+    "/api/v1/dashboards/coach/": "coach_1",
+    "/api/v1/calls/group/": "coach_1",
+    "/api/v1/dashboards/system/": "a_viewer",
+    "/api/v1/dashboards/programme/": "programme_admin",
+}
+OWNERS = {
+    "call_create": "coach_1",  # coaches schedule and record calls
+    "call_edit": "coach_1",
+    "programme_dashboard_cohort_coaches": "programme_admin",  # programme admins assign coaches and buddies
+    "programme_dashboard_project_buddies": "programme_admin",
+}
 OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
 
 

@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alwaysevents.tenancy import all_organisations
@@ -63,3 +66,18 @@ def make_call(project, *, days: int, with_action: bool = False, kind: str = "coa
 def last_month(today: date | None = None) -> date:
     today = today or timezone.localdate()
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def queries_of(client, url: str) -> int:
+    """How many queries a GET of `url` issues (the session is settled first, so its periodic renewal,
+    which a new session gets on its first request, is not counted)."""
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def cold_and_warm(client, url: str) -> tuple[int, int]:
+    """Queries with the per-measure cache empty, then filled."""
+    cache.clear()
+    return queries_of(client, url), queries_of(client, url)

@@ -3,8 +3,9 @@ from django.core import mail
 from django.utils import timezone
 
 from alwaysevents.tenancy import all_organisations
-from programmes.models import CoachingCall, MonthlyReturn
+from programmes.models import MonthlyReturn
 from programmes.tasks import prepare_pre_call_packs, send_return_reminders
+from reports.models import ReportRun
 
 from .helpers import last_month, make_call
 
@@ -12,18 +13,42 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_pro
 
 
 class TestPreCallPacks:
-    def test_calls_due_within_the_window_are_marked_once(self, world, settings, system_scope):
+    def test_calls_due_within_the_window_get_one_pack_run_each(
+        self, world, settings, system_scope, django_capture_on_commit_callbacks
+    ):
         settings.PRE_CALL_PACK_DAYS = 2
         soon = make_call(world.project_a, days=1)
-        later = make_call(world.project_a, days=5)
-        past = make_call(world.project_b, days=-1)
-        assert prepare_pre_call_packs() == 1
-        first = CoachingCall.objects.get(pk=soon.pk).pack_ready_at
-        assert first is not None
-        assert CoachingCall.objects.get(pk=later.pk).pack_ready_at is None
-        assert CoachingCall.objects.get(pk=past.pk).pack_ready_at is None
+        other = make_call(world.project_b, days=2 - 1 / 24)
+        make_call(world.project_a, days=5)
+        make_call(world.project_b, days=-1)
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            assert prepare_pre_call_packs() == 2
+        runs = ReportRun.objects.filter(scope_kind="call")
+        assert {run.call_id for run in runs} == {soon.pk, other.pk}
+        assert len(queued) == 2, "each pack is queued once its run is committed"
+        for run in runs:
+            assert run.requested_by is None and run.kind == "pdf" and run.status == "queued"
+            assert run.project_id == run.call.project_id and run.organisation_id == run.call.organisation_id
+        assert prepare_pre_call_packs() == 0, "beat running twice asks for each call's pack once"
+        assert runs.count() == 2
+
+    def test_a_call_whose_pack_a_coach_already_asked_for_is_left_alone(self, world, settings, system_scope):
+        from accounts.access import Access
+        from reports.services import pack_request
+
+        settings.PRE_CALL_PACK_DAYS = 2
+        call = make_call(world.project_a, days=1)
+        pack_request(access=Access.for_user(world.coach_1), call=call)
         assert prepare_pre_call_packs() == 0
-        assert CoachingCall.objects.get(pk=soon.pk).pack_ready_at == first
+        assert ReportRun.objects.filter(call=call).count() == 1
+
+    def test_the_automatic_pack_is_unique_even_when_asked_for_twice_at_once(self, world, system_scope):
+        from reports.services import pack_request_automatic
+
+        call = make_call(world.project_a, days=1)
+        assert pack_request_automatic(call=call, job="test") is not None
+        assert pack_request_automatic(call=call, job="test") is None, "the unique constraint holds"
+        assert ReportRun.objects.filter(call=call).count() == 1
 
     def test_the_window_follows_the_setting(self, world, settings, system_scope):
         settings.PRE_CALL_PACK_DAYS = 7
