@@ -1,7 +1,7 @@
 """Writes of programme reference data."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,6 @@ from .models import CallAction, ChecklistItem, CoachingCall, MonthlyReturn, Phas
 from .selectors import (
     RETURN_DUE_DAY,
     month_start,
-    pre_call_pack_days,
     return_figures,
     return_reminder_day,
     returns_needing_reminder,
@@ -286,25 +285,6 @@ def action_mark_done(*, access: Access, action: CallAction, done_on: date | None
     )
     action.project = project
     return action
-
-
-@transaction.atomic
-def pre_call_packs_prepare(*, now: datetime | None = None) -> int:
-    """Mark the pack of every call due within PRE_CALL_PACK_DAYS ready; a call already marked is left as
-    it is, so running twice marks each call once. Runs in a system job's all-organisations scope."""
-    now = now or timezone.now()
-    due = CoachingCall.objects.select_for_update().filter(
-        pack_ready_at__isnull=True,
-        scheduled_for__gte=now,
-        scheduled_for__lte=now + timedelta(days=pre_call_pack_days()),
-    )
-    calls = list(due)
-    for call in calls:
-        CoachingCall.objects.filter(pk=call.pk, pack_ready_at__isnull=True).update(pack_ready_at=now)
-        audit(
-            system_job="prepare_pre_call_packs", action="call.pack_ready", obj=call, changed=["pack_ready_at"]
-        )
-    return len(calls)
 
 
 # --- Monthly returns ----------------------------------------------------------------------------------

@@ -7,13 +7,15 @@ from django.db import OperationalError
 
 from alwaysevents.tenancy import all_organisations
 
-from .services import pre_call_packs_prepare, return_reminders_send
+from .packs import pre_call_packs_request
+from .services import return_reminders_send
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def prepare_pre_call_packs() -> int:
-    with all_organisations(reason="mark the pre-call packs of calls due soon ready"):
-        return pre_call_packs_prepare()
+    """Ask for the pre-call pack PDF of every call due soon; the reports task renders each one."""
+    with all_organisations(reason="ask for the pre-call packs of calls due soon"):
+        return pre_call_packs_request()
 
 
 @shared_task(

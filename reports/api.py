@@ -1,21 +1,24 @@
-"""The report runs API: create a project report, poll it, download it. Same selectors and services as
-the pages."""
+"""The report runs API: create a project, organisation, system or cohort report or a call's pre-call pack,
+poll it, download it. Same selectors and services as the pages."""
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, Pagination
 from alwaysevents.audit import audit
 from coproduction.selectors import project_visible
+from programmes.selectors import call_visible
 
 from .models import ReportRun
 from .presenters import ReportRunPresenter
-from .selectors import run_visible, runs_of_project
-from .services import report_request
+from .scopes import scope_visible
+from .selectors import packs_of_call, run_visible, runs_of_project, runs_of_scope
+from .services import pack_request, report_request, scope_report_request
 
 
 class ReportRunInput(serializers.Serializer):
@@ -23,8 +26,9 @@ class ReportRunInput(serializers.Serializer):
 
 
 class ReportRunOutput(serializers.ModelSerializer):
-    project = serializers.UUIDField(source="project_id")
-    requested_by = serializers.EmailField(source="requested_by.email")
+    project = serializers.UUIDField(source="project_id", allow_null=True)
+    call = serializers.UUIDField(source="call_id", allow_null=True)
+    requested_by = serializers.EmailField(source="requested_by.email", allow_null=True)
     url = serializers.CharField(source="get_absolute_url")
     download_url = serializers.SerializerMethodField()
 
@@ -35,6 +39,7 @@ class ReportRunOutput(serializers.ModelSerializer):
             "scope_kind",
             "scope_id",
             "project",
+            "call",
             "kind",
             "status",
             "progress",
@@ -75,6 +80,86 @@ class ProjectReportCreateApi(BaseApi):
         return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
 
 
+class ScopeOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="organisation, system or cohort")
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class ScopeRunsOutput(serializers.Serializer):
+    scope = ScopeOutput()
+    results = ReportRunOutput(many=True)
+
+
+class ScopeReportsApi(BaseApi):
+    scope_kind = ""
+    scope_argument = ""
+
+    def get(self, request, **kwargs):
+        """The scope's recent report runs that you may see, newest first."""
+        scope = scope_visible(
+            access=request.access, kind=self.scope_kind, scope_id=kwargs[self.scope_argument]
+        )
+        runs = runs_of_scope(access=request.access, scope=scope)
+        return Response(
+            {
+                "scope": {"kind": scope.kind, "id": scope.pk, "name": scope.name},
+                "results": ReportRunOutput(runs, many=True).data,
+            }
+        )
+
+    def post(self, request, **kwargs):
+        scope = scope_visible(
+            access=request.access, kind=self.scope_kind, scope_id=kwargs[self.scope_argument]
+        )
+        data = ReportRunInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            run = scope_report_request(access=request.access, scope=scope, kind=data.validated_data["kind"])
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        run.refresh_from_db()  # the broker may have been unreachable: say so at once
+        return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
+def _scope_api(kind: str, argument: str, name: str) -> type[ScopeReportsApi]:
+    schema = {
+        "get": extend_schema(responses=ScopeRunsOutput, operation_id=f"{name}_reports_list"),
+        "post": extend_schema(
+            request=ReportRunInput, responses={201: ReportRunOutput}, operation_id=f"{name}_reports_create"
+        ),
+    }
+    view = type(
+        f"{name.title()}ReportsApi",
+        (ScopeReportsApi,),
+        {"scope_kind": kind, "scope_argument": argument, "__module__": __name__},
+    )
+    return extend_schema_view(**schema)(view)
+
+
+OrganisationReportsApi = _scope_api(ReportRun.ScopeKind.ORGANISATION, "organisation_id", "organisation")
+SystemReportsApi = _scope_api(ReportRun.ScopeKind.SYSTEM, "system_id", "system")
+CohortReportsApi = _scope_api(ReportRun.ScopeKind.COHORT, "cohort_id", "cohort")
+
+
+class CallPacksApi(BaseApi):
+    @extend_schema(responses=ReportRunOutput(many=True), operation_id="call_packs_list")
+    def get(self, request, project_id, call_id):
+        """The call's pre-call pack runs, newest first."""
+        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(packs_of_call(call=call), request, view=self)
+        return paginator.get_paginated_response(ReportRunOutput(page, many=True).data)
+
+    @extend_schema(request=None, responses={201: ReportRunOutput}, operation_id="call_packs_create")
+    def post(self, request, project_id, call_id):
+        """Make the call's pre-call pack PDF (again)."""
+        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+        run = pack_request(access=request.access, call=call)
+        run.refresh_from_db()
+        return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
 class ReportRunDetailApi(BaseApi):
     @extend_schema(responses=ReportRunOutput, operation_id="reports_retrieve")
     def get(self, request, run_id):
@@ -108,6 +193,18 @@ class ReportRunDownloadApi(BaseApi):
 
 urlpatterns = [
     path("projects/<uuid:project_id>/reports/", ProjectReportCreateApi.as_view(), name="api_project_reports"),
+    path(
+        "organisations/<uuid:organisation_id>/reports/",
+        OrganisationReportsApi.as_view(),
+        name="api_organisation_reports",
+    ),
+    path("systems/<uuid:system_id>/reports/", SystemReportsApi.as_view(), name="api_system_reports"),
+    path("cohorts/<uuid:cohort_id>/reports/", CohortReportsApi.as_view(), name="api_cohort_reports"),
+    path(
+        "projects/<uuid:project_id>/calls/<uuid:call_id>/packs/",
+        CallPacksApi.as_view(),
+        name="api_call_packs",
+    ),
     path("reports/<uuid:run_id>/", ReportRunDetailApi.as_view(), name="api_report_run"),
     path("reports/<uuid:run_id>/download/", ReportRunDownloadApi.as_view(), name="api_report_download"),
 ]

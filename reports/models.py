@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from alwaysevents.tenancy import TenantModel
+from alwaysevents.tenancy import TenantManager, TenantModel
 
 
 def report_file_name(run: "ReportRun", filename: str) -> str:
@@ -12,15 +12,31 @@ def report_file_name(run: "ReportRun", filename: str) -> str:
     return f"reports/{run.pk}.{run.kind}"
 
 
+class ReportRunQuerySet(models.QuerySet):
+    def pack_status(self, *, call, access):
+        """The state of a call's pre-call pack PDF, for the pack page: reached as `call.pack_runs` from a
+        template, whose view we do not own (see reports.presenters.PackStatus)."""
+        from .presenters import PackStatus
+
+        return PackStatus.of(call=call, access=access)
+
+
+class ReportRunManager(TenantManager.from_queryset(ReportRunQuerySet)):
+    pass
+
+
 class ReportRun(TenantModel):
-    """One requested report. Tenant-owned by the organisation the scope belongs to (the project's
-    organisation for a project report), so it is read in the same tenant scope as the data it holds."""
+    """One requested report. Tenant-owned by an organisation whose projects it holds (the project's for a
+    project report or pre-call pack, the organisation's for an organisation report, the first included
+    project's for a system or cohort report: docs/adr/006-report-scopes.md), so everyone who may read the
+    run has its organisation in their tenant scope."""
 
     class ScopeKind(models.TextChoices):
         PROJECT = "project", "Project"
         ORGANISATION = "organisation", "Organisation"
         SYSTEM = "system", "Integrated care system"
         COHORT = "cohort", "Cohort"
+        CALL = "call", "Pre-call pack"
 
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF progress report"
@@ -34,14 +50,22 @@ class ReportRun(TenantModel):
         FAILED = "failed", "Failed"
 
     scope_kind = models.CharField(max_length=20, choices=ScopeKind)
-    scope_id = models.UUIDField(help_text="The project, organisation, system or cohort reported on.")
+    scope_id = models.UUIDField(help_text="The project, organisation, system, cohort or call reported on.")
     project = models.ForeignKey(
         "coproduction.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    call = models.ForeignKey(
+        "programmes.CoachingCall", on_delete=models.CASCADE, null=True, blank=True, related_name="pack_runs"
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PDF)
     parameters = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_runs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        help_text="Empty for a pre-call pack the beat job asked for.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -52,17 +76,36 @@ class ReportRun(TenantModel):
     emailed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
+    objects = ReportRunManager()
+
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
         constraints = [
             *TenantModel.Meta.constraints,
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_run_progress_le_100"),
             models.CheckConstraint(
-                condition=~models.Q(scope_kind="project") | models.Q(project__isnull=False),
+                condition=~models.Q(scope_kind__in=["project", "call"]) | models.Q(project__isnull=False),
                 name="report_run_project_scope_has_project",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(scope_kind="call") | models.Q(call__isnull=False),
+                name="report_run_call_scope_has_call",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope_kind="call") | models.Q(requested_by__isnull=False),
+                name="report_run_only_packs_are_unrequested",
+            ),
+            # The beat job asks for a call's pack once, however often or concurrently it runs.
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(scope_kind="call", requested_by__isnull=True),
+                name="report_run_one_automatic_pack_per_call",
+            ),
         ]
-        indexes = [models.Index(fields=["project", "-created_at"], name="report_run_project_recent")]
+        indexes = [
+            models.Index(fields=["project", "-created_at"], name="report_run_project_recent"),
+            models.Index(fields=["scope_kind", "scope_id", "-created_at"], name="report_run_scope_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.get_scope_kind_display().lower()} {self.scope_id}"

@@ -9,9 +9,11 @@ from django.utils.text import slugify
 
 from accounts.access import Access
 from measurement.presenters import MeasurePresenter
+from programmes.presenters import when_text
 
 from .models import ReportRun
-from .selectors import ProjectReportData
+from .scopes import REQUEST_ROUTES, Scope
+from .selectors import ProjectReportData, pack_data_changed_since, packs_of_call
 
 STATUS_TAG_COLOURS = {
     ReportRun.Status.QUEUED: "grey",
@@ -55,13 +57,58 @@ class ReportRunPresenter:
         return self.status_text
 
     @property
+    def is_pack(self) -> bool:
+        return self.run.scope_kind == ReportRun.ScopeKind.CALL
+
+    @property
+    def kind_text(self) -> str:
+        return "Pre-call pack (PDF)" if self.is_pack else self.run.get_kind_display()
+
+    @property
+    def subject(self) -> str:
+        """What the run reports on, in words: the project, or the organisation, system or cohort."""
+        if self.run.project_id is not None:
+            return self.run.project.title
+        return self.run.parameters.get("scope_name") or self.run.get_scope_kind_display()
+
+    @property
     def title(self) -> str:
-        return f"{self.run.get_kind_display()}: {self.run.project.title}"
+        return f"{self.kind_text}: {self.subject}"
+
+    @property
+    def requester_text(self) -> str:
+        user = self.run.requested_by
+        if user is None:
+            return "Made automatically before the call"
+        return f"Asked for by {user.full_name or user.email}"
 
     @property
     def file_name(self) -> str:
-        stem = slugify(self.run.project.title) or "project"
-        return f"{stem}-report-{self.run.created_at:%Y-%m-%d}.{self.run.kind}"
+        stem = slugify(self.subject) or "report"
+        what = "pre-call-pack" if self.is_pack else "report"
+        return f"{stem}-{what}-{self.run.created_at:%Y-%m-%d}.{self.run.kind}"
+
+    @property
+    def download_text(self) -> str:
+        if self.is_pack:
+            return "Download the pre-call pack (PDF)"
+        return f"Download the report ({self.run.kind.upper()})"
+
+    @property
+    def back_link(self) -> tuple[str, str]:
+        """(href, text) of the page the run was asked for from."""
+        if self.is_pack:
+            return (
+                reverse("call_pack", kwargs={"project_id": self.run.project_id, "call_id": self.run.call_id}),
+                "Back to the pre-call pack",
+            )
+        if self.run.scope_kind == ReportRun.ScopeKind.PROJECT:
+            return (
+                reverse("report_request", kwargs={"project_id": self.run.project_id}),
+                f"Back to reports for {self.subject}",
+            )
+        name, argument = REQUEST_ROUTES[self.run.scope_kind]
+        return reverse(name, kwargs={argument: self.run.scope_id}), f"Back to reports for {self.subject}"
 
     @property
     def content_type(self) -> str:
@@ -77,7 +124,8 @@ class ReportRunPresenter:
 
     @property
     def can_retry(self) -> bool:
-        return self.run.status == ReportRun.Status.FAILED and self.access.can_read_project(self.run.project)
+        """The presenter is only made for a run its reader may see, and whoever sees a run may retry it."""
+        return self.run.status == ReportRun.Status.FAILED
 
 
 def _date(value) -> str:
@@ -179,6 +227,43 @@ class ProjectReportPresenter:
             for cycle in self.data.next_steps
         ]
 
+    def action_rows(self, actions) -> list[dict]:
+        return [
+            {
+                "text": action.text,
+                "owner": action.owner or "Not given",
+                "due_on": _date(action.due_on) or "No date",
+                "call": f"{action.call.get_kind_display()} on {_date(action.call.scheduled_for)}",
+                "done_on": _date(action.done_on),
+            }
+            for action in actions
+        ]
+
+    def open_action_rows(self) -> list[dict]:
+        return self.action_rows(self.data.actions.open)
+
+    def done_action_rows(self) -> list[dict]:
+        return self.action_rows(self.data.actions.recently_done)
+
+    @cached_property
+    def aim(self) -> MeasurePresenter | None:
+        return next((measure for measure in self.measures if measure.is_aim_measure), None)
+
+    def summary_row(self) -> dict:
+        """The project's row in a multi-project report's summary table."""
+        aim = self.aim
+        return {
+            "project": self.project.title,
+            "organisation": self.organisation.name,
+            "phase": self.project.phase.name,
+            "aim_measure": aim.name if aim else "No aim measure yet",
+            "latest": aim.latest_value if aim else "",
+            "period": aim.latest_label if aim else "",
+            "variation": (aim.variation_text or "Not enough data") if aim else "",
+            "assurance": (aim.assurance_text or "No target or not enough data") if aim else "",
+            "open_actions": len(self.data.actions.open),
+        }
+
     def tables(self) -> list[tuple[str, list[str], list[list]]]:
         """The report as named tables (title, header, rows): the XLSX sheets and the CSV sections."""
         return [
@@ -231,4 +316,157 @@ class ProjectReportPresenter:
                 ["Cycle", "Next steps", "Date"],
                 [list(row.values()) for row in self.next_step_rows()],
             ),
+            (
+                "Coaching actions",
+                ["Action", "Owner", "Due", "Agreed on", "Done on"],
+                [list(row.values()) for row in self.open_action_rows() + self.done_action_rows()],
+            ),
         ]
+
+
+SUMMARY_HEADER = [
+    "Project",
+    "Organisation",
+    "Phase",
+    "Aim measure",
+    "Latest value",
+    "Period",
+    "Variation",
+    "Assurance",
+    "Open coaching actions",
+]
+
+
+@dataclass
+class MultiProjectReportPresenter:
+    """An organisation, system or cohort report: a summary row per project, then each project's sections."""
+
+    scope_kind: str
+    scope_name: str
+    projects: list[ProjectReportPresenter]
+    generated_on_date: object
+
+    @property
+    def scope_kind_text(self) -> str:
+        return ReportRun.ScopeKind(self.scope_kind).label
+
+    @property
+    def document_title(self) -> str:
+        return f"Progress report: {self.scope_name}"
+
+    @property
+    def generated_on(self) -> str:
+        return _date(self.generated_on_date)
+
+    @property
+    def organisation_count(self) -> int:
+        return len({report.organisation.pk for report in self.projects})
+
+    def summary_rows(self) -> list[dict]:
+        return [report.summary_row() for report in self.projects]
+
+    def tables(self) -> list[tuple[str, list[str], list[list]]]:
+        """The same tables as a project report's, across the projects, each row led by its project."""
+        merged = {}
+        for report in self.projects:
+            for name, header, rows in report.tables():
+                entry = merged.setdefault(name, (["Project", *header], []))
+                entry[1].extend([report.project.title, *row] for row in rows)
+        summary = ("Summary", SUMMARY_HEADER, [list(row.values()) for row in self.summary_rows()])
+        return [
+            summary,
+            *((name, header, rows) for name, (header, rows) in merged.items() if name != "Project"),
+        ]
+
+
+@dataclass
+class PackReportPresenter:
+    """The pre-call pack PDF: PreCallPack's content, with the aim chart at full size and the last return."""
+
+    pack: object  # programmes.presenters.PreCallPack
+    last_return: object  # programmes.presenters.ReturnPresenter | None
+    generated_on_date: object
+
+    def __getattr__(self, name):
+        return getattr(self.pack, name)
+
+    @property
+    def call(self):
+        return self.pack.call
+
+    @property
+    def document_title(self) -> str:
+        return f"Pre-call pack: {self.pack.project.title}"
+
+    @property
+    def call_text(self) -> str:
+        return f"{self.call.get_kind_display()} on {when_text(self.call.scheduled_for)}"
+
+    @property
+    def generated_on(self) -> str:
+        return _date(self.generated_on_date)
+
+    def open_action_rows(self) -> list[dict]:
+        return [
+            {
+                "text": action.text,
+                "owner": action.owner or "Not given",
+                "due_on": _date(action.due_on) or "No date",
+                "call": (
+                    "This call"
+                    if action.call_id == self.call.pk
+                    else f"Carried from the {action.call.get_kind_display().lower()} on "
+                    f"{_date(action.call.scheduled_for)}"
+                ),
+            }
+            for action in self.pack.open_actions
+        ]
+
+
+@dataclass
+class PackStatus:
+    """What the pack page says about a call's pre-call pack PDF: none yet, being made, ready, or out of
+    date because something it shows changed since it was made."""
+
+    call: object  # programmes.models.CoachingCall, read through call_visible
+    access: Access
+    run: ReportRunPresenter | None
+
+    @classmethod
+    def of(cls, *, call, access: Access) -> "PackStatus":
+        run = packs_of_call(call=call).first()
+        return cls(call=call, access=access, run=ReportRunPresenter(run, access) if run else None)
+
+    @property
+    def generate_url(self) -> str:
+        return reverse(
+            "call_pack_generate", kwargs={"project_id": self.call.project_id, "call_id": self.call.pk}
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.run is not None and self.run.status == ReportRun.Status.DONE
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.run is not None and self.run.is_in_progress
+
+    @cached_property
+    def is_out_of_date(self) -> bool:
+        if not self.is_ready:
+            return False
+        return pack_data_changed_since(call=self.call, moment=self.run.started_at or self.run.created_at)
+
+    @property
+    def can_generate(self) -> bool:
+        return not self.is_in_progress and (self.run is None or not self.is_ready or self.is_out_of_date)
+
+    @property
+    def generate_text(self) -> str:
+        if self.run is None:
+            return "Generate the pre-call pack (PDF)"
+        return "Make it again"
+
+
+def scope_heading(scope: Scope) -> str:
+    return f"{scope.kind_text}: {scope.name}"

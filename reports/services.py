@@ -5,10 +5,12 @@ import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -16,11 +18,25 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.access import Access
 from alwaysevents.audit import audit
 from coproduction.models import Project
+from programmes.models import CoachingCall
 
 from .exports import tables_to_csv, tables_to_xlsx
 from .models import ReportRun, report_file_name
-from .presenters import ProjectReportPresenter, ReportRunPresenter
-from .selectors import project_report_data
+from .presenters import (
+    MultiProjectReportPresenter,
+    PackReportPresenter,
+    ProjectReportPresenter,
+    ReportRunPresenter,
+)
+from .scopes import Scope, may_read_scope, scope_projects
+from .selectors import (
+    last_return_of,
+    may_read_run,
+    multi_project_run_projects,
+    pack_call,
+    project_report_data,
+    projects_report_data,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +92,77 @@ def report_request(
 
 
 @transaction.atomic
+def scope_report_request(*, access: Access, scope: Scope, kind: str = ReportRun.Kind.PDF) -> ReportRun:
+    """Store a run for an organisation, system or cohort report and queue it once saved. The caller has
+    read `scope` through `scope_visible`; the run holds the projects of the scope the requester may read
+    now, and belongs to the first one's organisation (docs/adr/006-report-scopes.md)."""
+    if not may_read_scope(access, scope):
+        raise Http404("No such report scope")
+    if kind not in ReportRun.Kind.values:
+        raise ValueError(f"Unknown report kind {kind!r}")
+    projects = list(scope_projects(access=access, scope=scope))
+    if not projects:
+        raise ValidationError(f"There are no projects in {scope.name} to report on yet")
+    run = ReportRun.objects.create(
+        organisation_id=projects[0].organisation_id,
+        scope_kind=scope.kind,
+        scope_id=scope.pk,
+        kind=kind,
+        parameters={"project_ids": [str(project.pk) for project in projects], "scope_name": scope.name},
+        requested_by=access.user,
+    )
+    audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+@transaction.atomic
+def pack_request(*, access: Access, call: CoachingCall) -> ReportRun:
+    """A coach (or anyone who reads the project) asks for the call's pre-call pack PDF, again if they like:
+    each request is a new run, so the pack can be made again once its data changed. The caller has read
+    `call` through `call_visible`."""
+    access.require_read_project(call.project)
+    run = ReportRun.objects.create(**_pack_fields(call), requested_by=access.user)
+    audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def pack_request_automatic(*, call: CoachingCall, job: str) -> ReportRun | None:
+    """The beat job asks for a call's pack: once per call, however often or concurrently it runs (a
+    unique constraint holds the line). Nobody requested it, so nobody is emailed. Runs in the job's
+    all-organisations scope; returns None when the call already has its automatic pack."""
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(**_pack_fields(call), requested_by=None)
+    except IntegrityError:
+        return None
+    audit(system_job=job, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _pack_fields(call: CoachingCall) -> dict:
+    return {
+        "organisation_id": call.organisation_id,
+        "project_id": call.project_id,
+        "call": call,
+        "scope_kind": ReportRun.ScopeKind.CALL,
+        "scope_id": call.pk,
+        "kind": ReportRun.Kind.PDF,
+    }
+
+
+@transaction.atomic
 def report_retry(*, access: Access, run: ReportRun) -> ReportRun:
     """Queue a failed run again; any other run is left as it is."""
-    run = ReportRun.objects.select_for_update(of=("self",)).select_related("project").get(pk=run.pk)
-    access.require_read_project(run.project)
+    run = (
+        ReportRun.objects.select_for_update(of=("self",))
+        .select_related("project__organisation", "project__enrolment__cohort")
+        .get(pk=run.pk)
+    )
+    if not may_read_run(access, run):
+        raise Http404("No such report")
     if run.status != ReportRun.Status.FAILED:
         return run
     run.status, run.progress, run.error, run.finished_at = ReportRun.Status.QUEUED, 0, "", None
@@ -130,7 +213,7 @@ def report_render(*, run_id: uuid.UUID, transient: tuple[type[Exception], ...] =
 
 @transaction.atomic
 def _store(*, run_id: uuid.UUID, content: bytes) -> bool:
-    run = ReportRun.objects.select_for_update().select_related("requested_by").get(pk=run_id)
+    run = ReportRun.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=run_id)
     if run.status == ReportRun.Status.DONE:
         return False
     name = report_file_name(run, "")
@@ -145,31 +228,63 @@ def _store(*, run_id: uuid.UUID, content: bytes) -> bool:
 
 
 def _render(run: ReportRun) -> bytes:
-    project = Project.objects.select_related(
-        "organisation__system", "enrolment__cohort__programme", "phase"
-    ).get(pk=run.project_id)
-    report = ProjectReportPresenter(project_report_data(project=project), Access(user=run.requested_by))
+    access = Access(user=run.requested_by)
+    if run.scope_kind == ReportRun.ScopeKind.CALL:
+        return _render_pack(run, access)
+    if run.scope_kind == ReportRun.ScopeKind.PROJECT:
+        project = Project.objects.select_related(
+            "organisation__system", "enrolment__cohort__programme", "phase"
+        ).get(pk=run.project_id)
+        report = ProjectReportPresenter(project_report_data(project=project), access)
+        template, charted = "reports/project_report.jinja", report.measures
+    else:
+        data = projects_report_data(projects=multi_project_run_projects(run=run))
+        report = MultiProjectReportPresenter(
+            scope_kind=run.scope_kind,
+            scope_name=run.parameters.get("scope_name", ""),
+            projects=[ProjectReportPresenter(entry, access) for entry in data],
+            generated_on_date=timezone.localdate(),
+        )
+        template = "reports/scope_report.jinja"
+        charted = [measure for entry in report.projects for measure in entry.measures]
     _set_progress(run.pk, 30)
     if run.kind == ReportRun.Kind.XLSX:
         return tables_to_xlsx(report.tables(), title=report.document_title)
     if run.kind == ReportRun.Kind.CSV:
         return tables_to_csv(report.tables())
-    for measure in report.measures:
-        measure.svg  # noqa: B018 - the charts are the slow part; draw them before the layout
+    for index, measure in enumerate(charted, start=1):
+        measure.svg  # noqa: B018 - the charts are the slow part; draw each once, before the layout
+        _set_progress(run.pk, 30 + 40 * index // len(charted))
+    _set_progress(run.pk, 70)
+    return render_pdf(template=template, context={"report": report}, title=report.document_title)
+
+
+def _render_pack(run: ReportRun, access: Access) -> bytes:
+    from programmes.presenters import PreCallPack, ReturnPresenter
+
+    call = pack_call(run=run)
+    last_return = last_return_of(project=call.project)
+    report = PackReportPresenter(
+        pack=PreCallPack(call, access),
+        last_return=ReturnPresenter(last_return, access) if last_return else None,
+        generated_on_date=timezone.localdate(),
+    )
+    if report.aim is not None:
+        report.aim.svg  # noqa: B018 - draw the chart before the layout
     _set_progress(run.pk, 60)
     return render_pdf(
-        template="reports/project_report.jinja", context={"report": report}, title=report.document_title
+        template="reports/pre_call_pack.jinja", context={"report": report}, title=report.document_title
     )
 
 
 def _email_requester_once(run: ReportRun) -> None:
     """Called with the run locked: the email goes once, whoever delivers the task."""
-    if run.emailed_at is not None or not run.requested_by.email:
-        return
+    if run.emailed_at is not None or run.requested_by is None or not run.requested_by.email:
+        return  # a pack the beat job asked for is read on the pack page; nobody is emailed
     presenter = ReportRunPresenter(run, Access(user=run.requested_by))
     context = {"run": presenter, "url": settings.SITE_URL + run.get_absolute_url()}
     send_mail(
-        subject=f"Your report is ready: {run.project.title}",
+        subject=f"Your report is ready: {presenter.subject}",
         message=render_to_string("reports/email/report_ready.txt.jinja", context),
         from_email=None,
         recipient_list=[run.requested_by.email],

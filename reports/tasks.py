@@ -1,4 +1,5 @@
-"""Report tasks: thin. Load the run by id, open the tenant scope of its organisation, call the service."""
+"""Report tasks: thin. Load the run by id, open the tenant scope of the organisations it reads (one for a
+project report or pre-call pack, several for a system or cohort report), call the service."""
 
 import uuid
 
@@ -7,7 +8,7 @@ from django.db import OperationalError
 
 from alwaysevents.tenancy import all_organisations, tenant_scope
 
-from .selectors import run_organisation_id
+from .selectors import run_organisation_ids
 from .services import UNAVAILABLE, report_fail, report_render
 
 TRANSIENT = (OperationalError, ConnectionError)
@@ -25,11 +26,11 @@ TRANSIENT = (OperationalError, ConnectionError)
     time_limit=120,
 )
 def render_report_task(self, run_id: str) -> None:
-    with all_organisations(reason="find the organisation a report run belongs to"):
-        organisation_id = run_organisation_id(run_id=uuid.UUID(run_id))
-    if organisation_id is None:
+    with all_organisations(reason="find the organisations a report run reads"):
+        organisation_ids = run_organisation_ids(run_id=uuid.UUID(run_id))
+    if not organisation_ids:
         return  # the run was deleted with its project
-    with tenant_scope({organisation_id}, reason="render a report of one organisation's project"):
+    with tenant_scope(organisation_ids, reason="render a report of the projects it holds"):
         try:
             report_render(run_id=uuid.UUID(run_id), transient=TRANSIENT)
         except TRANSIENT:

@@ -1,6 +1,8 @@
-"""Report pages: ask for a project's report, watch it progress, download it, retry it. Thin views."""
+"""Report pages: ask for a project's, organisation's, system's or cohort's report, or a call's pre-call pack;
+watch it progress, download it, retry it. Thin views."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -9,12 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alwaysevents.audit import audit
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
+from programmes.selectors import call_visible
 
 from .forms import ReportRequestForm
 from .models import ReportRun
 from .presenters import ReportRunPresenter
-from .selectors import run_visible, runs_of_project
-from .services import report_request, report_retry
+from .scopes import scope_projects, scope_visible
+from .selectors import run_visible, runs_of_project, runs_of_scope
+from .services import pack_request, report_request, report_retry, scope_report_request
 
 RECENT_RUNS = 10
 
@@ -35,6 +39,54 @@ def report_new(request, project_id):
         "page_has_errors": bool(form.errors),
     }
     return render(request, "reports/report_new.jinja", context)
+
+
+def _scope_report_new(request, kind, scope_id):
+    """GET: the kinds of report and the scope's recent runs. POST: ask for one."""
+    scope = scope_visible(access=request.access, kind=kind, scope_id=scope_id)
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = scope_report_request(access=request.access, scope=scope, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            return redirect(run)
+    runs = [
+        ReportRunPresenter(run, request.access) for run in runs_of_scope(access=request.access, scope=scope)
+    ]
+    context = {
+        "scope": scope,
+        "project_count": scope_projects(access=request.access, scope=scope).count(),
+        "form": form,
+        "runs": runs[:RECENT_RUNS],
+        "page_has_errors": bool(form.errors),
+    }
+    return render(request, "reports/scope_report_new.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_report_new(request, organisation_id):
+    return _scope_report_new(request, ReportRun.ScopeKind.ORGANISATION, organisation_id)
+
+
+@require_http_methods(["GET", "POST"])
+def system_report_new(request, system_id):
+    return _scope_report_new(request, ReportRun.ScopeKind.SYSTEM, system_id)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_report_new(request, cohort_id):
+    return _scope_report_new(request, ReportRun.ScopeKind.COHORT, cohort_id)
+
+
+@require_POST
+def call_pack_generate(request, project_id, call_id):
+    """Make the call's pre-call pack PDF (again); its state shows on the pack page."""
+    call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+    pack_request(access=request.access, call=call)
+    messages.success(request, "We are making the pre-call pack. It takes a few seconds.")
+    return redirect("call_pack", project_id=call.project_id, call_id=call.pk)
 
 
 @require_GET
@@ -72,6 +124,18 @@ def report_retry_view(request, run_id):
 
 urlpatterns = [
     path("projects/<uuid:project_id>/reports/new/", report_new, name="report_request"),
+    path(
+        "organisations/<uuid:organisation_id>/reports/",
+        organisation_report_new,
+        name="report_request_organisation",
+    ),
+    path("systems/<uuid:system_id>/reports/", system_report_new, name="report_request_system"),
+    path("cohorts/<uuid:cohort_id>/reports/", cohort_report_new, name="report_request_cohort"),
+    path(
+        "projects/<uuid:project_id>/calls/<uuid:call_id>/pack/generate/",
+        call_pack_generate,
+        name="call_pack_generate",
+    ),
     path("reports/<uuid:run_id>/", report_run, name="report_run"),
     path("reports/<uuid:run_id>/download/", report_download, name="report_download"),
     path("reports/<uuid:run_id>/retry/", report_retry_view, name="report_retry"),

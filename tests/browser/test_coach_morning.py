@@ -1,7 +1,9 @@
 """The coach's morning in a real browser, axe-checked: the dashboard, "needs attention", a project, a call
-scheduled with an action, and its pre-call pack."""
+scheduled with an action, its pre-call pack, and the pack's PDF made by a real Celery worker on the pdf queue
+and downloaded."""
 
 import re
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -10,6 +12,9 @@ from allauth.mfa.utils import decrypt
 from playwright.sync_api import expect
 
 from programmes.models import CoachingCall
+from tests.reports.conftest import media  # noqa: F401 - the worker writes the PDF where `media` points
+from tests.reports.helpers import pdf_text
+from tests.reports.worker import pdf_worker  # noqa: F401
 
 from .conftest import assert_accessible, sign_in
 
@@ -29,6 +34,7 @@ def sign_in_with_authenticator(page, user) -> None:
     page.wait_for_load_state()
 
 
+@pytest.mark.usefixtures("pdf_worker")
 def test_the_coach_prepares_a_call_from_the_dashboard(page, world, system_scope):
     sign_in_with_authenticator(page, world.coach_1)
     page.get_by_role("link", name="Coach dashboard").click()
@@ -54,4 +60,19 @@ def test_the_coach_prepares_a_call_from_the_dashboard(page, world, system_scope)
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("pack", re.I))
     expect(page.get_by_text("Bring the trail map to the next call").first).to_be_visible()
+
+    page.get_by_role("button", name="Generate the pre-call pack (PDF)").click()
+    assert_accessible(page)  # the pack being made: its progress, polled with htmx
+    download_link = page.get_by_role("button", name="Download the pre-call pack (PDF)")
+    expect(download_link).to_be_visible(timeout=90_000)  # the worker renders it
+    assert_accessible(page)
+    with page.expect_download() as download:
+        download_link.click()
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"%PDF")
+    assert download.value.suggested_filename.endswith(".pdf")
+    text = pdf_text(content)
+    assert world.project_a.title in text
+    assert "Bring the trail map to the next call" in text, "the call's open action is in the pack"
+    assert world.records_a.measure.name in text
     assert page.console_errors == []

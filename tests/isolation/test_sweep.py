@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.services import api_token_create
 from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation
 from reports.models import ReportRun
+from reports.services import pack_request_automatic
 
 # One sample for every URL parameter name. Protected samples belong to organisation A (or to A's team member).
 SAMPLES = {
@@ -82,6 +83,9 @@ PROTECTED_PARAMETERS = {
     "call_id",
     "action_id",
     "return_id",
+    "organisation_id",
+    "system_id",
+    "cohort_id",
 }
 
 # Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
@@ -117,12 +121,21 @@ API_OWNERS = {
     "/api/v1/calls/group/": "coach_1",
     "/api/v1/dashboards/system/": "a_viewer",
     "/api/v1/dashboards/programme/": "programme_admin",
+    "/api/v1/organisations/{organisation_id}/reports/": "a_admin",
+    "/api/v1/systems/{system_id}/reports/": "a_viewer",
+    "/api/v1/cohorts/{cohort_id}/reports/": "coach_1",
 }
 OWNERS = {
     "call_create": "coach_1",  # coaches schedule and record calls
     "call_edit": "coach_1",
     "programme_dashboard_cohort_coaches": "programme_admin",  # programme admins assign coaches and buddies
     "programme_dashboard_project_buddies": "programme_admin",
+    "report_request_organisation": "a_admin",  # who may ask for a report of each scope
+    "report_request_system": "a_viewer",
+    "report_request_cohort": "coach_1",
+    "api_organisation_reports": "a_admin",
+    "api_system_reports": "a_viewer",
+    "api_cohort_reports": "coach_1",
 }
 OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
 
@@ -176,6 +189,7 @@ def sweep_world(world, system_scope):
     call = world.records_a.call
     world.records_a.action = CallAction.objects.create(**common, call=call, text="Share the map")
     world.records_a.monthly_return = MonthlyReturn.objects.create(**common, month=date(2026, 10, 1))
+    pack_request_automatic(call=call, job="sweep")  # the call's packs list shows the call to its readers
     return world
 
 

@@ -1,14 +1,8 @@
 """A real Celery worker, on real Redis and the real test database, renders a project report."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from accounts.access import Access
 from alwaysevents.models import AuditEvent
@@ -17,55 +11,11 @@ from reports.models import ReportRun
 from reports.services import report_request
 from reports.tasks import render_report_task
 
+from . import worker
 from .helpers import pdf_text
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.urls("tests.reports.urls")]
-
-
-@pytest.fixture
-def pdf_worker(redis_url, transactional_db, tmp_path, media):
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "the worker test needs PostgreSQL: the worker must share the test database"
-        ) if os.environ.get("CI") == "true" else pytest.skip("the worker test needs PostgreSQL")
-    database = settings.DATABASES["default"]
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="tests.reports.worker_settings",
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        REDIS_URL=redis_url,
-        VAR_DIR=str(tmp_path),  # the worker writes reports to tmp_path/media, where `media` points the test
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "alwaysevents",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            f"{settings.CELERY_TASK_DEFAULT_QUEUE},pdf",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "--logfile",
-            str(tmp_path / "worker.log"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    worker.log = tmp_path / "worker.log"
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
-    print(worker.log.read_text() if worker.log.exists() else "no worker log")
+pdf_worker = worker.pdf_worker
 
 
 def test_the_worker_renders_a_report_once_even_when_the_task_is_delivered_twice(pdf_worker, media):
@@ -102,3 +52,32 @@ def test_the_worker_renders_a_report_once_even_when_the_task_is_delivered_twice(
         assert world.records_a.measure.name in text
         assert world.records_a.cycle.objective in text
     assert pdf_worker.poll() is None, "the worker died"
+
+
+def test_the_worker_renders_a_system_report_across_its_providers(pdf_worker, media):
+    from programmes.models import Organisation
+    from reports.scopes import scope_visible
+    from reports.services import scope_report_request
+    from tests.world import build_world, make_project
+
+    world = build_world()
+    second = Organisation.objects.create(
+        kind="provider",
+        name="Alpha Mental Health Trust",
+        ods_code="RA2",
+        provider_type="mental_health",
+        system=world.system_a,
+    )
+    other = make_project(second, world.cohort_1, "Alpha crisis line project", world.programme)
+    with all_organisations(reason="test assertions read rows directly"):
+        access = Access.for_user(world.coach_1)
+        scope = scope_visible(access=access, kind="system", scope_id=world.system_a.pk)
+        run = scope_report_request(access=access, scope=scope)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not ReportRun.objects.get(pk=run.pk).is_finished:
+            time.sleep(0.1)
+        run.refresh_from_db()
+        assert run.status == ReportRun.Status.DONE, (run.error, pdf_worker.log.read_text())
+        text = pdf_text(run.file.read())
+        assert world.project_a.title in text and other.title in text
+        assert world.project_b.title not in text
