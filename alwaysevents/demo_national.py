@@ -575,9 +575,14 @@ class _Builder:
 
     def _measures(self) -> None:
         measures = []
+        entered_at = self.now  # the dashboards' "last data entry": every point is entered now
         for project in self.projects:
-            # Measure.data_version (the stamp dashboard caches key on) starts at its default, as for any
-            common = {"starts_on": self.first_week, "sampling_rule": "10 patients a week"}
+            # Measure.data_version (the stamp the dashboards' caches key on) starts at 1, as for any new one.
+            common = {
+                "starts_on": self.first_week,
+                "sampling_rule": "10 patients a week",
+                "points_changed_at": entered_at,
+            }
             measures += [
                 self._record(
                     Measure,

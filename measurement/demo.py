@@ -4,6 +4,8 @@ second ramp of PDSA cycles (child-height signs, July 2026); shorter series for S
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import all_organisations
 
@@ -49,6 +51,7 @@ def _points(measure: Measure, rows: list[tuple[date, int, int | None]]) -> None:
         )
         for week, numerator, denominator in rows
     )
+    Measure.objects.filter(pk=measure.pk).update(points_changed_at=timezone.now())
     audit(system_job=JOB, action="measure.data_import", obj=measure, changed=["data"])
 
 

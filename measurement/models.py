@@ -95,6 +95,8 @@ class Measure(ProjectRecord):
     # Bumped in the same transaction as every write of the measure's points or marks; with `version` it
     # keys the cached analyses, so a reader never needs to look at the points to know they changed.
     data_version = models.PositiveIntegerField(default=1, editable=False)
+    # When a point was last entered or changed: the dashboards' "last data entry", read without the points.
+    points_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(TenantModel.Meta):
         ordering = ["-is_aim_measure", "kind", "name"]

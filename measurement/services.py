@@ -28,11 +28,15 @@ class PointsRejected(Exception):
         self.errors = errors
 
 
-def _data_changed(measure: Measure) -> None:
+def _data_changed(measure: Measure, *, points: bool = False) -> None:
     """Give the measure a new data stamp inside the writing transaction: cached analyses keyed by the old
-    stamp are no longer read (docs/adr/005-dashboard-cache.md)."""
-    Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
-    measure.refresh_from_db(fields=["data_version"])
+    stamp are no longer read (docs/adr/005-dashboard-cache.md). A change of `points` also dates the last
+    data entry."""
+    changes = {"data_version": F("data_version") + 1}
+    if points:
+        changes["points_changed_at"] = timezone.now()
+    Measure.objects.filter(pk=measure.pk).update(**changes)
+    measure.refresh_from_db(fields=["data_version", "points_changed_at"])
 
 
 def _check_fields(fields: dict) -> None:
@@ -112,7 +116,7 @@ def points_upsert(
         batch_size=2000,
     )
     if points:
-        _data_changed(measure)
+        _data_changed(measure, points=True)
         audit(actor=access.user, action=f"measure.data_{source}", obj=measure, changed=["data"])
     return len(points)
 
@@ -136,7 +140,7 @@ def tally_add(*, access: Access, measure: Measure, happened: bool) -> DataPoint:
     point.numerator += 1 if happened else 0
     point.denominator = (point.denominator or 0) + 1
     point.save()
-    _data_changed(measure)
+    _data_changed(measure, points=True)
     audit(actor=access.user, action="measure.data_tally", obj=measure, changed=["data"])
     return point
 

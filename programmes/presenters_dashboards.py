@@ -160,17 +160,62 @@ class RowPresenter:
         ]
 
 
+PAGE_SIZE = 50
+
+
+def page_number(value: str | None) -> int:
+    """A page asked for in the query string; anything that is not a positive whole number is page 1."""
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
 @dataclass
 class CoachDashboard:
+    """Every row is read, sorted and counted; one page of them is drawn (a page of 300 rows is slow to
+    draw and to read)."""
+
     rows: list[DashboardRow]
     filters: DashboardFilters
     options: dict
     sort: str = "project"
+    page: int = 1
     presented: list[RowPresenter] = field(init=False)
 
     def __post_init__(self):
         rows, self.sort = sort_rows(self.rows, self.sort)
-        self.presented = [RowPresenter(row) for row in rows]
+        self.page = min(self.page, self.page_count)
+        first = (self.page - 1) * PAGE_SIZE
+        self.presented = [RowPresenter(row) for row in rows[first : first + PAGE_SIZE]]
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    @property
+    def showing_text(self) -> str:
+        count = len(self.rows)
+        noun = "project" if count == 1 else "projects"
+        if self.page_count == 1:
+            return f"{count} {noun} shown"
+        first = (self.page - 1) * PAGE_SIZE + 1
+        return f"Projects {first} to {first + len(self.presented) - 1} of {count} shown"
+
+    def pagination(self) -> dict | None:
+        """The NHS.UK pagination component's parameters, or None when everything fits on one page."""
+        if self.page_count == 1:
+            return None
+        href = lambda number: "?" + self.query(page=number)  # noqa: E731
+        params = {
+            "ariaLabel": "Pages of projects",
+            "items": [
+                {"number": number, "href": href(number), "current": number == self.page}
+                for number in range(1, self.page_count + 1)
+            ],
+        }
+        if self.page > 1:
+            params["previous"] = {"href": href(self.page - 1)}
+        if self.page < self.page_count:
+            params["next"] = {"href": href(self.page + 1)}
+        return params
 
     def query(self, **changes) -> str:
         params = {
@@ -345,7 +390,7 @@ class SystemDashboard(CoachDashboard):
         return [MeasureCardPresenter(card) for card in self.cards if card.measure.project_id in shown]
 
 
-def system_dashboard_presenter(data, filters: DashboardFilters, sort: str) -> SystemDashboard:
+def system_dashboard_presenter(data, filters: DashboardFilters, sort: str, page: int = 1) -> SystemDashboard:
     filters.system = str(data.system.pk)
     phases = sorted({(row.project.phase.order, row.project.phase.name) for row in data.rows})
     return SystemDashboard(
@@ -353,6 +398,7 @@ def system_dashboard_presenter(data, filters: DashboardFilters, sort: str) -> Sy
         filters=filters,
         options={"phase": [(name, name) for name in dict.fromkeys(name for _, name in phases)]},
         sort=sort,
+        page=page,
         system=data.system,
         systems=data.systems,
         all_rows=data.rows,

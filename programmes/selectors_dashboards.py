@@ -21,7 +21,7 @@ from coproduction.models import Comment, Project
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
-from measurement.models import DataPoint, Measure
+from measurement.models import Measure
 
 from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Programme
 from .selectors import RETURN_DUE_DAY, previous_month
@@ -102,9 +102,9 @@ def _annotated(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]
             Value(0),
         ),
         last_data_entry=Subquery(
-            DataPoint.objects.filter(organisation=OuterRef("organisation"), measure__project=OuterRef("pk"))
-            .order_by("-updated_at")
-            .values("updated_at")[:1]
+            Measure.objects.filter(**same_project, points_changed_at__isnull=False)
+            .order_by("-points_changed_at")
+            .values("points_changed_at")[:1]
         ),
         next_call=Subquery(
             CoachingCall.objects.filter(**same_project, scheduled_for__gte=timezone.now())

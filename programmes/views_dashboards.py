@@ -19,6 +19,7 @@ from .presenters_dashboards import (
     ProgrammeDashboard,
     RowPresenter,
     filter_rows,
+    page_number,
     sort_rows,
     system_dashboard_presenter,
 )
@@ -68,6 +69,7 @@ def coach_dashboard(request):
         filters=filters,
         options=dashboard_filter_options(access=request.access),
         sort=request.GET.get("sort", "project"),
+        page=page_number(request.GET.get("page")),
     )
     return _render(request, "coach_dashboard.jinja", {"dashboard": dashboard})
 
@@ -100,7 +102,9 @@ def _csv_safe(cells: list[str]) -> list[str]:
 @require_GET
 def system_dashboard_page(request):
     data = system_dashboard(access=request.access, system_id=request.GET.get("system", ""))
-    dashboard = system_dashboard_presenter(data, _filters(request), request.GET.get("sort", "project"))
+    dashboard = system_dashboard_presenter(
+        data, _filters(request), request.GET.get("sort", "project"), page_number(request.GET.get("page"))
+    )
     # The report request form is another module's; the lead wires it in with `report_request`.
     return _render(request, "system_dashboard.jinja", {"dashboard": dashboard, "report_request": None})
 

@@ -36,6 +36,7 @@ def add_project_with_data(world, title: str, *, values=(5, 6, 7, 8, 6, 5, 7, 6))
                 numerator=value,
                 denominator=10,
             )
+        Measure.objects.filter(pk=measure.pk).update(points_changed_at=timezone.now())
         co.Comment.objects.create(
             **common, target="project", target_id=project.pk, author=world.coach_1, body="How is it going?"
         )
