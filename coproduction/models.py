@@ -461,7 +461,16 @@ class Comment(ProjectRecord):
 
     class Meta(TenantModel.Meta):
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["project", "target", "target_id"], name="comment_target")]
+        indexes = [
+            models.Index(fields=["project", "target", "target_id"], name="comment_target"),
+            # Dashboards and the project page count each project's open top-level comments; without this the
+            # planner ANDs in the thread index, which lists every root comment of every project.
+            models.Index(
+                fields=["project"],
+                condition=Q(thread__isnull=True, resolved_at__isnull=True),
+                name="comment_open_root",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.body[:60]

@@ -3,13 +3,19 @@
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from accounts.access import Access
+from measurement.aims import MeasureSummary
+from measurement.icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
+from measurement.models import Measure
+from measurement.periods import describe_period
+from measurement.sparklines import sparkline_svg
 
 from . import models as co
 from .models import Project
+from .selectors import ProjectJourney
 
 
 @dataclass
@@ -80,45 +86,87 @@ class JourneySection:
 
 
 @dataclass
-class ProjectOverview:
-    """The project page: the chosen event's statements and a signpost to every part of the journey."""
+class MeasureCard:
+    """One measure on the project page: its latest value, icons and a sparkline, all from its cached summary
+    (measurement.aims), so the page never loads a measure's points or draws a full chart."""
 
-    project: Project
-    access: Access
+    measure: Measure
+    summary: MeasureSummary
 
-    def _count(self, model, **filters) -> int:
-        return model.objects.filter(
-            organisation_id=self.project.organisation_id, project=self.project, **filters
-        ).count()
-
-    @cached_property
-    def statement(self):
-        return (
-            co.Statement.objects.filter(
-                organisation_id=self.project.organisation_id, project=self.project, candidate__chosen=True
-            )
-            .select_related("candidate")
-            .first()
-        )
-
-    @cached_property
-    def measures(self) -> list:
-        """Each measure's latest value, icons and a small chart, for the project page."""
-        from measurement.models import Measure
-        from measurement.presenters import MeasurePresenter
-
-        measures = Measure.objects.filter(organisation_id=self.project.organisation_id, project=self.project)
-        return [MeasurePresenter(measure, self.access) for measure in measures]
+    def __getattr__(self, name):
+        return getattr(self.measure, name)
 
     @property
-    def aim_measure(self):
-        return next((measure for measure in self.measures if measure.is_aim_measure), None)
+    def latest_value(self) -> str:
+        if self.summary.latest_value is None:
+            return "No data yet"
+        suffix = (
+            "%"
+            if self.measure.unit == Measure.Unit.PERCENT
+            else f" {self.measure.get_unit_display().lower()}"
+        )
+        return f"{self.summary.latest_value:.1f}{suffix}"
+
+    @property
+    def variation_icon(self) -> str:
+        return mark_safe(variation_icon_svg(self.summary.variation_icon))  # noqa: S308 - escaped when built
+
+    @property
+    def assurance_icon(self) -> str:
+        return mark_safe(assurance_icon_svg(self.summary.assurance_icon))  # noqa: S308 - escaped when built
+
+    @property
+    def description(self) -> str:
+        summary = self.summary
+        if summary.latest_value is None:
+            return f"No data has been entered for {self.measure.name} yet."
+        period = describe_period(summary.latest_start, frequency=self.measure.frequency)
+        parts = [
+            f"The last {len(summary.recent_values)} of {summary.points} periods, the dashed line the mean.",
+            f"Latest value {self.latest_value} ({period}).",
+            variation_label(summary.variation_icon) + ".",
+        ]
+        if summary.assurance_icon:
+            parts.append(assurance_label(summary.assurance_icon) + ".")
+        return " ".join(parts)
+
+    @property
+    def small_svg(self) -> str:
+        return mark_safe(  # noqa: S308 - sparkline_svg escapes every text
+            sparkline_svg(
+                element_id=f"spark-{self.measure.pk}",
+                values=self.summary.recent_values,
+                centre=self.summary.recent_centre,
+                variation_icon=self.summary.variation_icon,
+                title=f"{self.measure.name}: recent values",
+                description=self.description,
+            )
+        )
+
+
+@dataclass
+class ProjectOverview:
+    """The project page: the chosen event's statements, the measures, and a signpost to every part of the
+    journey, from what `project_journey` read."""
+
+    journey: ProjectJourney
+    access: Access
+
+    @property
+    def project(self) -> Project:
+        return self.journey.project
+
+    @property
+    def statement(self) -> co.Statement | None:
+        return self.journey.statement
 
     @cached_property
-    def comment_counts(self) -> dict:
-        return co.Comment.objects.filter(
-            organisation_id=self.project.organisation_id, project=self.project, thread__isnull=True
-        ).aggregate(total=Count("id"), open=Count("id", filter=Q(resolved_at__isnull=True)))
+    def measures(self) -> list[MeasureCard]:
+        return [MeasureCard(measure, self.journey.summaries[measure.pk]) for measure in self.journey.measures]
+
+    @property
+    def aim_measure(self) -> MeasureCard | None:
+        return next((measure for measure in self.measures if measure.is_aim_measure), None)
 
     def _link(self, text: str, name: str, count: int | None = None, **kwargs) -> dict:
         href = reverse(name, kwargs={"project_id": self.project.pk, **kwargs})
@@ -126,26 +174,24 @@ class ProjectOverview:
 
     @cached_property
     def sections(self) -> list[JourneySection]:
-        team = self.access.can_edit_project(self.project)
+        project, counts = self.project, self.journey.counts
         discover = [
-            self._link("Responses", "response_list", self._count(co.Response)),
-            self._link("Themes", "theme_list", self._count(co.Theme)),
+            self._link("Responses", "response_list", counts["response_count"]),
+            self._link("Themes", "theme_list", counts["theme_count"]),
         ]
-        if team:
+        if self.access.can_edit_project(project):
             discover += [
                 self._link("Add a response", "response_create"),
                 self._link("Collection links", "link_list"),
             ]
-        from measurement.models import Measure
-
         return [
             JourneySection("Discover what matters", discover),
             JourneySection(
                 "Co-design",
                 [
-                    self._link("Co-design team", "team_list", self._count(co.TeamMember, active=True)),
-                    self._link("Sessions", "session_list", self._count(co.CoDesignSession)),
-                    self._link("Candidate events", "candidate_list", self._count(co.CandidateEvent)),
+                    self._link("Co-design team", "team_list", counts["active_member_count"]),
+                    self._link("Sessions", "session_list", counts["session_count"]),
+                    self._link("Candidate events", "candidate_list", counts["candidate_count"]),
                     self._link("Vision statement and aim", "statement_detail"),
                 ],
             ),
@@ -153,20 +199,20 @@ class ProjectOverview:
                 "Test changes",
                 [
                     self._link("Driver diagram", "driver_diagram"),
-                    self._link("Change ideas", "idea_list", self._count(co.ChangeIdea)),
-                    self._link("PDSA cycles", "pdsa_timeline", self._count(co.PdsaCycle)),
+                    self._link("Change ideas", "idea_list", counts["idea_count"]),
+                    self._link("PDSA cycles", "pdsa_timeline", counts["cycle_count"]),
                 ],
             ),
             JourneySection(
-                "Measure", [self._link("Measures and charts", "measure_list", self._count(Measure))]
+                "Measure", [self._link("Measures and charts", "measure_list", len(self.measures))]
             ),
             JourneySection(
                 "Progress and conversation",
                 [
                     self._link("Phase, checklist and progress score", "project_progress"),
-                    self._link("Comments", "project_comments", self.comment_counts["open"]),
+                    self._link("Comments", "project_comments", counts["open_comment_count"]),
                     self._link(
-                        "Comment on the project", "comment_list", target="project", target_id=self.project.pk
+                        "Comment on the project", "comment_list", target="project", target_id=project.pk
                     ),
                     self._link("Activity", "project_activity"),
                     self._link("Coaching calls", "call_list"),

@@ -8,7 +8,7 @@ from alwaysevents.concurrency import StaleEdit
 
 from ..forms.projects import ProjectForm
 from ..presenters import ProjectOverview, ProjectPresenter
-from ..selectors import project_visible, projects_visible
+from ..selectors import project_journey, project_visible, projects_visible
 from ..services.projects import project_update
 
 
@@ -22,10 +22,10 @@ def project_list(request):
 
 @require_GET
 def project_detail(request, project_id):
-    project = project_visible(access=request.access, project_id=project_id)
+    journey = project_journey(access=request.access, project_id=project_id)
     context = {
-        "project": ProjectPresenter(project, request.access),
-        "overview": ProjectOverview(project, request.access),
+        "project": ProjectPresenter(journey.project, request.access),
+        "overview": ProjectOverview(journey, request.access),
     }
     return render(request, "coproduction/project_detail.jinja", context)
 
