@@ -1,10 +1,22 @@
-"""The one way to record a write. Every write service calls `audit`; it refuses to log without an actor."""
+"""The one way to record a write. Every write service calls `audit`; it refuses to log without an actor.
+It also marks the organisation's cached pages stale (`alwaysevents.freshness`)."""
 
 from collections.abc import Iterable
 
 from django.db import models
 
+from . import freshness
 from .models import AuditEvent
+
+# Rows every organisation's pages show (names, phases, cohorts): a change to one is a change for everyone.
+REFERENCE_MODELS = {
+    "programmes.organisation",
+    "programmes.programme",
+    "programmes.phase",
+    "programmes.checklistitem",
+    "programmes.cohort",
+    "programmes.enrolment",
+}
 
 
 def audit(
@@ -24,10 +36,12 @@ def audit(
         raise ValueError("An audit event needs the user who acted or the name of the system job")
     if actor is not None and not actor.is_authenticated:
         raise ValueError("An anonymous visitor cannot be the actor of an audit event; name the system job")
+    organisation_id = organisation.pk if organisation is not None else _organisation_id_of(obj)
+    freshness.changed(None if obj._meta.label_lower in REFERENCE_MODELS else organisation_id)
     return AuditEvent.objects.create(
         actor=actor,
         system_job=system_job,
-        organisation_id=organisation.pk if organisation is not None else _organisation_id_of(obj),
+        organisation_id=organisation_id,
         project_id=_project_id_of(obj),
         action=action,
         object_type=obj._meta.label_lower,

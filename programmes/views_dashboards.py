@@ -1,18 +1,22 @@
 """Dashboard pages. Thin views: read through selectors, display through presenters."""
 
 import csv
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from alwaysevents.shortcuts import render_with_form
 
 from .forms_dashboards import AssignForm, RemoveForm
+from .page_cache import cached_page, page_key
 from .presenters_dashboards import (
     CSV_HEADER,
     CoachDashboard,
@@ -30,6 +34,7 @@ from .selectors_dashboards import (
     dashboard_rows,
     programme_dashboard,
     project_of_programme,
+    require_dashboard,
     system_dashboard,
 )
 from .services_assignments import (
@@ -61,17 +66,36 @@ def _filters(request) -> DashboardFilters:
     )
 
 
+def _page_params(request, filters: DashboardFilters) -> dict:
+    return {
+        **asdict(filters),
+        "sort": request.GET.get("sort", "project"),
+        "page": page_number(request.GET.get("page")),
+    }
+
+
+def _body(request, template: str, dashboard) -> str:
+    return render_to_string(TEMPLATES + template, {"dashboard": dashboard}, request)
+
+
 @require_GET
 def coach_dashboard(request):
+    require_dashboard(request.access)
     filters = _filters(request)
-    dashboard = CoachDashboard(
-        rows=dashboard_rows(access=request.access, filters=filters),
-        filters=filters,
-        options=dashboard_filter_options(access=request.access),
-        sort=request.GET.get("sort", "project"),
-        page=page_number(request.GET.get("page")),
-    )
-    return _render(request, "coach_dashboard.jinja", {"dashboard": dashboard})
+    params = _page_params(request, filters)
+
+    def build() -> dict:
+        dashboard = CoachDashboard(
+            rows=dashboard_rows(access=request.access, filters=filters),
+            filters=filters,
+            options=dashboard_filter_options(access=request.access),
+            sort=params["sort"],
+            page=params["page"],
+        )
+        return {"body": _body(request, "_coach_dashboard_body.jinja", dashboard)}
+
+    page = cached_page(page_key(request.access, "coach", params), build)
+    return _render(request, "coach_dashboard.jinja", {"body": mark_safe(page["body"])})  # noqa: S308 - rendered
 
 
 @require_GET
@@ -101,12 +125,21 @@ def _csv_safe(cells: list[str]) -> list[str]:
 
 @require_GET
 def system_dashboard_page(request):
-    data = system_dashboard(access=request.access, system_id=request.GET.get("system", ""))
-    dashboard = system_dashboard_presenter(
-        data, _filters(request), request.GET.get("sort", "project"), page_number(request.GET.get("page"))
-    )
-    # The report request form is another module's; the lead wires it in with `report_request`.
-    return _render(request, "system_dashboard.jinja", {"dashboard": dashboard, "report_request": None})
+    filters = _filters(request)
+    params = {**_page_params(request, filters), "system": request.GET.get("system", "")}
+
+    def build() -> dict:
+        data = system_dashboard(access=request.access, system_id=params["system"])
+        dashboard = system_dashboard_presenter(data, filters, params["sort"], params["page"])
+        return {
+            "title": f"System dashboard: {data.system.name}",
+            "system_id": str(data.system.pk),
+            "body": _body(request, "_system_dashboard_body.jinja", dashboard),
+        }
+
+    page = cached_page(page_key(request.access, "system", params), build)
+    body = mark_safe(page["body"])  # noqa: S308 - rendered by our template, escaped there
+    return _render(request, "system_dashboard.jinja", {"page": page, "body": body})
 
 
 @require_GET

@@ -104,8 +104,15 @@ def test_the_csv_has_a_header_and_one_line_per_project(world, client_of):
     assert rows[0][0] == "Project" and len(rows) == 3
 
 
-@pytest.mark.parametrize("url", [URL + "?sort=-latest", URL + "csv/", "/api/v1/dashboards/coach/"])
-def test_the_dashboard_issues_the_same_number_of_queries_for_2_and_8_projects(world, client_of, url):
+# The page's second view is its cached body (no rows read); the CSV and the API are built every time, and
+# only a cold per-measure cache loads the points and the rebase marks (one query each for every measure).
+@pytest.mark.parametrize(
+    "url, page_cached",
+    [(URL + "?sort=-latest", True), (URL + "csv/", False), ("/api/v1/dashboards/coach/", False)],
+)
+def test_the_dashboard_issues_the_same_number_of_queries_for_2_and_8_projects(
+    world, client_of, url, page_cached
+):
     client = client_of(world.programme_admin)
     cold_two, warm_two = cold_and_warm(client, url)
     for number in range(6):
@@ -113,8 +120,7 @@ def test_the_dashboard_issues_the_same_number_of_queries_for_2_and_8_projects(wo
     cold_eight, warm_eight = cold_and_warm(client, url)
     assert len(_rows(client, "")) == 8
     assert (cold_eight, warm_eight) == (cold_two, warm_two), f"2 projects: {cold_two, warm_two}"
-    # only a cold per-measure cache loads points and rebase marks: one query each for every measure
-    assert cold_two == warm_two + 2
+    assert warm_two < cold_two - 2 if page_cached else cold_two == warm_two + 2
 
 
 def _rows(client, query: str) -> list[dict]:

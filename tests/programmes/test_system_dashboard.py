@@ -122,8 +122,12 @@ def test_the_api_gives_rows_rollup_and_measures(world, client_of):
     assert client_of(world.a_viewer).get(API + f"?system={world.system_b.pk}").status_code == 404
 
 
-@pytest.mark.parametrize("url", [URL + "?sort=-latest", URL + "csv/", API])
-def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(world, client_of, url):
+# The page's second view is its cached body (no rows read); the CSV and the API are built every time, and
+# only a cold per-measure cache loads the points and the marks (one query each for every measure).
+@pytest.mark.parametrize(
+    "url, page_cached", [(URL + "?sort=-latest", True), (URL + "csv/", False), (API, False)]
+)
+def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(world, client_of, url, page_cached):
     client = client_of(world.a_viewer)
     add_project_with_data(world, "Extra project 0")
     cold_two, warm_two = cold_and_warm(client, url)
@@ -133,7 +137,7 @@ def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(world, client
         assert Measure.objects.filter(project__organisation=world.org_a).count() == 8
     cold_eight, warm_eight = cold_and_warm(client, url)
     assert (cold_eight, warm_eight) == (cold_two, warm_two)
-    assert cold_two == warm_two + 2  # a cold cache loads the points and the marks: one query each
+    assert warm_two < cold_two - 2 if page_cached else cold_two == warm_two + 2
 
 
 def _rows(client, query: str) -> list[dict]:

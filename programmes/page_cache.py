@@ -1,0 +1,55 @@
+"""Cached bodies of the coach and system dashboards (docs/adr/008-dashboard-pages-cache.md).
+
+A body is keyed by the reader (user and grants), the filters, sort and page, and the freshness stamp of every
+organisation the reader may see: any audited write to one of them gives a new stamp, so a changed project
+is shown at once. The few facts that move with the clock alone (the next call, "no data for 4 weeks", an
+overdue return) are at most PAGE_SECONDS old. Forms that post (and so carry a CSRF token) stay outside.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.access import Access
+from alwaysevents import freshness
+from alwaysevents.tenancy import ALL_ORGANISATIONS
+
+PAGE_SECONDS = 5 * 60
+
+
+def page_key(access: Access, kind: str, params: dict) -> str | None:
+    """The cache key of a dashboard body for this reader, or None when it is not cached (a superuser's
+    scope is every organisation: no stamp can cover it)."""
+    organisation_ids = access.organisation_ids
+    if organisation_ids is ALL_ORGANISATIONS:
+        return None
+    grants = sorted(
+        [
+            grant.role,
+            str(grant.programme_id),
+            str(grant.cohort_id),
+            str(grant.organisation_id),
+            str(grant.project_id),
+        ]
+        for grant in access.grants
+    )
+    raw = json.dumps(
+        [kind, str(access.user.pk), grants, sorted(params.items()), str(timezone.localdate())],
+        default=str,
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"dashboard-page:{kind}:{digest}:{freshness.stamp(organisation_ids)}"
+
+
+def cached_page(key: str | None, build: Callable[[], dict]) -> dict:
+    """The page parts stored under `key`, or built (and stored) when missing."""
+    if key is None:
+        return build()
+    page = cache.get(key)
+    if page is None:
+        page = build()
+        cache.set(key, page, PAGE_SECONDS)
+    return page
