@@ -74,6 +74,25 @@ def active_scope() -> TenantScope | None:
     return _active_scope.get()
 
 
+class AnyOf(models.Lookup):
+    """`field = ANY(%s)` with the ids as one array parameter on PostgreSQL. A coach's scope holds hundreds of
+    organisations and every tenant query (and subquery) carries it: as `IN (%s, %s, ...)` each id is one
+    parameter to bind and one literal to parse. Elsewhere (SQLite) it is an ordinary `IN`."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return models.lookups.In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::uuid[])", [*lhs_params, [str(value) for value in self.rhs]]
+
+
+models.ForeignKey.register_lookup(AnyOf)
+
+
 class TenantManager(models.Manager):
     """The default manager of every tenant model: filters to the active scope, raises outside one."""
 
@@ -88,7 +107,7 @@ class TenantManager(models.Manager):
         organisation_ids = scope.organisation_ids()
         if organisation_ids is ALL_ORGANISATIONS:
             return queryset
-        return queryset.filter(organisation_id__in=organisation_ids)
+        return queryset.filter(organisation_id__any_of=organisation_ids)
 
 
 class TenantModel(models.Model):

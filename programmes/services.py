@@ -157,18 +157,20 @@ def call_create(
 ) -> CoachingCall:
     """Schedule a call with the project's team, optionally with a first action."""
     require_coach_project(access, project)
-    call = CoachingCall(
-        organisation=project.organisation,
-        project=project,
-        kind=kind,
-        scheduled_for=scheduled_for,
-        attendees=attendees,
-        notes=notes,
-    )
+    fields = {"kind": kind, "scheduled_for": scheduled_for, "attendees": attendees, "notes": notes}
+    call = _new_call(access=access, project=project, fields=fields)
+    _add_action(access=access, call=call, action=action)
+    return call
+
+
+def _new_call(
+    *, access: Access, project: Project, fields: dict, group_id: uuid.UUID | None = None
+) -> CoachingCall:
+    call = CoachingCall(organisation=project.organisation, project=project, group_id=group_id, **fields)
     call.full_clean()
     call.save()
-    audit(actor=access.user, action="call.create", obj=call, changed=sorted(CALL_FIELDS))
-    _add_action(access=access, call=call, action=action)
+    changed = [*sorted(CALL_FIELDS), "group_id"] if group_id else sorted(CALL_FIELDS)
+    audit(actor=access.user, action="call.create", obj=call, changed=changed)
     return call
 
 
@@ -196,22 +198,10 @@ def group_call_create(
     for project in projects:
         require_coach_project(access, project)
     group_id = uuid.uuid4()
-    calls = []
-    for project in projects:
-        call = CoachingCall(
-            organisation=project.organisation,
-            project=project,
-            kind=kind,
-            scheduled_for=scheduled_for,
-            attendees=attendees,
-            notes=notes,
-            group_id=group_id,
-        )
-        call.full_clean()
-        call.save()
-        audit(actor=access.user, action="call.create", obj=call, changed=[*sorted(CALL_FIELDS), "group_id"])
-        calls.append(call)
-    return calls
+    fields = {"kind": kind, "scheduled_for": scheduled_for, "attendees": attendees, "notes": notes}
+    return [
+        _new_call(access=access, project=project, fields=fields, group_id=group_id) for project in projects
+    ]
 
 
 @transaction.atomic

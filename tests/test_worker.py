@@ -1,20 +1,17 @@
 """A real Celery worker, on real Redis and the real test database, runs the invitation email task."""
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from accounts.access import Access
 from accounts.models import Invitation, Role
 from accounts.services import invitation_create
 from accounts.tasks import send_invitation_email_task
 from alwaysevents.models import AuditEvent
+from tests.workers import running_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.worker
@@ -22,45 +19,10 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture
 def celery_worker(redis_url, transactional_db, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.fail(
-            "the worker test needs PostgreSQL: the worker must share the test database"
-        ) if os.environ.get("CI") == "true" else pytest.skip("the worker test needs PostgreSQL")
-    database = settings.DATABASES["default"]
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        REDIS_URL=redis_url,
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "alwaysevents",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "--logfile",
-            str(tmp_path / "worker.log"),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    worker.log = tmp_path / "worker.log"
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
-    print(worker.log.read_text() if worker.log.exists() else "no worker log")
+    with running_worker(
+        redis_url=redis_url, tmp_path=tmp_path, queues=settings.CELERY_TASK_DEFAULT_QUEUE
+    ) as worker:
+        yield worker
 
 
 def wait_for(condition, timeout: float = 30.0):
