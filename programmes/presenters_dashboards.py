@@ -1,6 +1,7 @@
 """Display logic for the dashboards."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -416,9 +417,57 @@ class ProgrammeDashboard:
     data: ProgrammeDashboardData
     failed_prefix: str = ""
     failed_form: AssignForm | RemoveForm | None = None
+    buddies_page: int = 1
+
+    LISTED = 20  # of the projects needing support, the first shown in each list; the count says the rest
 
     def __getattr__(self, name):
         return getattr(self.data, name)
+
+    # A programme can hold hundreds of projects: their buddy forms come PAGE_SIZE at a time.
+
+    @cached_property
+    def _page_of(self) -> dict:
+        return {line.project.pk: index // PAGE_SIZE + 1 for index, line in enumerate(self.data.projects)}
+
+    @property
+    def buddy_page_count(self) -> int:
+        return max(1, -(-len(self.data.projects) // PAGE_SIZE))
+
+    @property
+    def projects_on_page(self) -> list:
+        page = min(self.buddies_page, self.buddy_page_count)
+        return self.data.projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+    def page_of_prefix(self, prefix: str) -> int:
+        return next(
+            (page for pk, page in self._page_of.items() if f"project-{pk}" == prefix),
+            1,
+        )
+
+    def project_anchor(self, project) -> str:
+        """Where a project's buddy form is: its page of the buddies section."""
+        return self.buddy_href(self._page_of.get(project.pk, 1)) + f"#project-{project.pk}"
+
+    def buddy_href(self, page: int) -> str:
+        return "?" + urlencode({"programme": str(self.data.programme.pk), "buddies_page": page})
+
+    def buddy_pagination(self) -> dict | None:
+        if self.buddy_page_count == 1:
+            return None
+        page = min(self.buddies_page, self.buddy_page_count)
+        params = {
+            "ariaLabel": "Pages of projects' buddies",
+            "items": [
+                {"number": number, "href": self.buddy_href(number) + "#buddies", "current": number == page}
+                for number in range(1, self.buddy_page_count + 1)
+            ],
+        }
+        if page > 1:
+            params["previous"] = {"href": self.buddy_href(page - 1) + "#buddies"}
+        if page < self.buddy_page_count:
+            params["next"] = {"href": self.buddy_href(page + 1) + "#buddies"}
+        return params
 
     def programme_items(self) -> list[dict]:
         return [

@@ -159,7 +159,15 @@ def programme_dashboard_page(request):
 
 def _programme_page(request, programme_id, *, prefix: str = "", form=None):
     data = programme_dashboard(access=request.access, programme_id=programme_id)
-    dashboard = ProgrammeDashboard(data, failed_prefix=prefix, failed_form=form)
+    dashboard = ProgrammeDashboard(
+        data,
+        failed_prefix=prefix,
+        failed_form=form,
+        buddies_page=page_number(request.GET.get("buddies_page")),
+    )
+    if form is not None and prefix.startswith("project-"):
+        # The form that failed must be on the page shown: show its project's page of buddies.
+        dashboard.buddies_page = dashboard.page_of_prefix(prefix)
     return render_with_form(
         request,
         TEMPLATES + "programme_dashboard.jinja",
@@ -211,7 +219,9 @@ def _assignment(request, programme_id, *, prefix: str, assign, remove, done: tup
             form.add_error(None if removing else "email", str(refused))
         else:
             messages.success(request, done[1 if removing else 0].format(email=user.email))
-            return redirect(reverse("programme_dashboard") + f"?programme={programme_id}#{prefix}")
+            page = request.GET.get("buddies_page", "")
+            query = f"?programme={programme_id}" + (f"&buddies_page={page}" if page.isdigit() else "")
+            return redirect(reverse("programme_dashboard") + f"{query}#{prefix}")
     return _programme_page(request, programme_id, prefix=prefix, form=form)
 
 

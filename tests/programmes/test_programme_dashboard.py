@@ -5,7 +5,8 @@ import pytest
 from accounts.models import Role, RoleGrant
 from alwaysevents.audit import AuditEvent
 from programmes.models import Enrolment, Programme
-from tests.world import make_user
+from programmes.presenters_dashboards import PAGE_SIZE
+from tests.world import make_project, make_user
 
 from .helpers import add_project_with_data, make_call, queries_of
 
@@ -41,7 +42,7 @@ def test_it_lists_projects_without_a_buddy_or_a_recent_call(world, client_of, sy
     make_call(world.project_b, days=-60)
     body = client_of(world.programme_admin).get(URL).content.decode()
     without_buddy = body.split("<h3>Without a buddy</h3>")[1].split("<h3>")[0]
-    without_call = body.split("Without a coaching call in the last 6 weeks</h3>")[1].split("<h2>")[0]
+    without_call = body.split("Without a coaching call in the last 6 weeks</h3>")[1].split("<h2")[0]
     assert lonely.title in without_buddy and world.project_a.title not in without_buddy
     assert lonely.title in without_call and "last coaching call Never" in without_call
     assert world.project_b.title in without_call and world.project_a.title not in without_call
@@ -154,3 +155,19 @@ def test_a_call_six_weeks_ago_is_not_recent(world, client_of):
     make_call(world.project_a, days=-(timedelta(weeks=6).days + 1))
     body = client_of(world.programme_admin).get(URL).content.decode()
     assert world.project_a.title in body.split("Without a coaching call in the last 6 weeks</h3>")[1]
+
+
+def test_buddy_forms_come_a_page_at_a_time_and_each_support_link_finds_its_page(world, client_of):
+    for number in range(PAGE_SIZE + 2):
+        make_project(world.org_a, world.cohort_1, f"Paged project {number:02d}", world.programme)
+    client = client_of(world.programme_admin)
+    first = client.get(URL).content.decode()
+    buddies = first.split('id="buddies"')[1]
+    assert buddies.count('<section id="project-') == PAGE_SIZE
+    assert "And 32 more without a buddy (52 in all)" in first  # the world's two projects have buddies
+    second = client.get(URL + f"?programme={world.programme.pk}&buddies_page=2").content.decode()
+    assert second.split('id="buddies"')[1].count('<section id="project-') == 4
+    last = sorted(
+        ["Alpha wayfinding project", "Beta discharge project"] + [f"Paged project {n:02d}" for n in range(52)]
+    )[-1]
+    assert last in second.split('id="buddies"')[1] and last not in buddies
