@@ -64,7 +64,7 @@ def project_cycles(measure: Measure) -> list[Cycle]:
     return [Cycle(f"{cycle.ramp.title} {cycle.number}", cycle.starts_on.isoformat()) for cycle in cycles]
 
 
-def _category(analysis: MeasureAnalysis, index: int) -> str:
+def point_category(analysis: MeasureAnalysis, index: int) -> str:
     point = analysis.result["points"][index]
     if point.get("excluded"):
         return "Excluded"
@@ -81,7 +81,7 @@ def chart_key(analysis: MeasureAnalysis) -> list[dict]:
     """The categories drawn on this chart, each with its colour and shape, for the key beside it."""
     if not analysis.has_data:
         return []
-    present = {_category(analysis, index) for index in range(len(analysis.periods))}
+    present = {point_category(analysis, index) for index in range(len(analysis.periods))}
     return [
         {"name": name, "colour": colour, "shape": shape}
         for name, (colour, shape) in CATEGORIES.items()
@@ -130,7 +130,7 @@ def chart_spec(
                 "ucl": point.get("ucl"),
                 "lcl": point.get("lcl"),
                 "part": point["part"],
-                "category": _category(analysis, index),
+                "category": point_category(analysis, index),
             }
         )
     y_title = (
