@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from alwaysevents.page_cache import cached_page, page_key
 from alwaysevents.shortcuts import render_with_form
 
 from .forms_dashboards import AssignForm, RemoveForm
-from .page_cache import cached_page, page_key
 from .presenters_dashboards import (
     CSV_HEADER,
     CoachDashboard,

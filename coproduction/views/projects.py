@@ -2,9 +2,12 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.page_cache import cached_page, page_key
 
 from ..forms.projects import ProjectForm
 from ..presenters import ProjectOverview, ProjectPresenter
@@ -22,12 +25,16 @@ def project_list(request):
 
 @require_GET
 def project_detail(request, project_id):
-    journey = project_journey(access=request.access, project_id=project_id)
-    context = {
-        "project": ProjectPresenter(journey.project, request.access),
-        "overview": ProjectOverview(journey, request.access),
-    }
-    return render(request, "coproduction/project_detail.jinja", context)
+    def build() -> dict:
+        journey = project_journey(access=request.access, project_id=project_id)
+        project = ProjectPresenter(journey.project, request.access)
+        context = {"project": project, "overview": ProjectOverview(journey, request.access)}
+        body = render_to_string("coproduction/_project_detail_body.jinja", context, request)
+        return {"title": journey.project.title, "body": body}
+
+    page = cached_page(page_key(request.access, "project", {"project": str(project_id)}), build)
+    body = mark_safe(page["body"])  # noqa: S308 - rendered by our template, escaped there
+    return render(request, "coproduction/project_detail.jinja", {"page": page, "body": body})
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alwaysevents import freshness
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
@@ -82,3 +83,12 @@ def cold_and_warm(client, url: str) -> tuple[int, int]:
     """Queries with the per-measure cache empty, then filled."""
     cache.clear()
     return queries_of(client, url), queries_of(client, url)
+
+
+def built_and_cached(client, url: str) -> tuple[int, int, int]:
+    """Queries of a cached page: built with every cache empty, built again with the per-measure summaries
+    cached (a page is built afresh once its freshness stamp changes; losing the reference token does that),
+    then served from the page cache."""
+    cold = cold_and_warm(client, url)[0]
+    cache.delete(freshness._key(None))
+    return cold, queries_of(client, url), queries_of(client, url)

@@ -106,3 +106,27 @@ def test_a_system_viewer_is_not_served_another_systems_page(world, client_of):
 def test_the_system_page_offers_a_system_report(world, client_of):
     page = client_of(world.a_viewer).get(SYSTEM).content.decode()
     assert f'action="/systems/{world.system_a.pk}/reports/"' in page and "csrfmiddlewaretoken" in page
+
+
+def test_the_project_page_shows_an_edit_at_once(world, client_of, django_capture_on_commit_callbacks):
+    project = world.project_a
+    client = client_of(world.a_member)
+    assert project.title in client.get(project.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/projects/{project.pk}/edit/",
+            {
+                "title": "Alpha wayfinding, renamed",
+                "area_of_focus": project.area_of_focus,
+                "phase": project.phase_id,
+                "version": project.version,
+            },
+        )
+    assert response.status_code == 302
+    assert "Alpha wayfinding, renamed" in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_the_project_page_is_not_served_to_a_reader_outside_its_scope(world, client_of):
+    project = world.project_a
+    assert client_of(world.a_member).get(project.get_absolute_url()).status_code == 200
+    assert client_of(world.b_member).get(project.get_absolute_url()).status_code == 404

@@ -1,4 +1,5 @@
-"""Cached bodies of the coach and system dashboards (docs/adr/008-dashboard-pages-cache.md).
+"""Cached bodies of the read-mostly pages: the coach and system dashboards and the project page
+(docs/adr/008-dashboard-pages-cache.md).
 
 A body is keyed by the reader (user and grants), the filters, sort and page, and the freshness stamp of every
 organisation the reader may see: any audited write to one of them gives a new stamp, so a changed project
@@ -14,8 +15,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.access import Access
-from alwaysevents import freshness
-from alwaysevents.tenancy import ALL_ORGANISATIONS
+
+from . import freshness
+from .tenancy import ALL_ORGANISATIONS
 
 PAGE_SECONDS = 5 * 60
 
