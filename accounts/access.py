@@ -98,14 +98,19 @@ class Access:
         ids |= {grant.project.organisation_id for grant in self.grants if grant.project_id}
         if self.viewed_system_ids:
             ids |= set(
-                Organisation.objects.filter(system_id__in=self.viewed_system_ids).values_list("id", flat=True)
+                Organisation.objects.filter(system_id__in=self.viewed_system_ids)
+                .order_by()
+                .values_list("id", flat=True)
             )
         programme_ids = self.administered_programme_ids | self.coached_programme_ids
         if programme_ids or self.coached_cohort_ids:
             ids |= set(
+                # No ordering: the model's default one joins cohorts, programmes and organisations to sort.
                 Enrolment.objects.filter(
                     Q(cohort__programme_id__in=programme_ids) | Q(cohort_id__in=self.coached_cohort_ids)
-                ).values_list("organisation_id", flat=True)
+                )
+                .order_by()
+                .values_list("organisation_id", flat=True)
             )
         return frozenset(ids)
 
