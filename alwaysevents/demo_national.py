@@ -212,7 +212,12 @@ def _delete_national(programme: Programme) -> None:
     for model in apps.get_models():
         if issubclass(model, TenantModel):
             model.objects.filter(organisation_id__in=organisation_ids)._raw_delete(connection.alias)
-    User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).delete()
+    synthetic_users = User.objects.filter(email__endswith="@" + EMAIL_DOMAIN)
+    # The audit trail outlives the synthetic users it names: say who acted before the actor link is cleared.
+    apps.get_model("alwaysevents", "AuditEvent").objects.filter(actor__in=synthetic_users).update(
+        system_job="a synthetic national-demo user, since deleted"
+    )
+    synthetic_users.delete()
     RoleGrant.objects.filter(organisation_id__in=organisation_ids).delete()
     RoleGrant.objects.filter(cohort__programme=programme).delete()
     RoleGrant.objects.filter(programme=programme).delete()

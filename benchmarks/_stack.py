@@ -167,6 +167,17 @@ class Load:
         return set(self.statuses) == {200}
 
 
+def timed_get_ms(port: int, path: str, cookie: str = "") -> float:
+    """One GET on a new connection, in milliseconds."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    began = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    connection.getresponse().read()
+    elapsed = (time.perf_counter() - began) * 1000
+    connection.close()
+    return elapsed
+
+
 def load(port: int, path: str, *, cookie: str, clients: int, seconds: float, warm_up: int) -> Load:
     """`clients` threads, each on one keep-alive connection, send GETs back to back for `seconds`."""
     result = Load(path)

@@ -84,6 +84,16 @@ def test_it_refuses_to_seed_twice_and_the_same_seed_gives_the_same_data(national
     assert _fingerprint() != before
 
 
+def test_a_reset_keeps_the_audit_trail_of_synthetic_users_who_acted(national, system_scope):
+    from alwaysevents.audit import audit
+
+    coach = User.objects.get(email=f"coach.cohort1@{EMAIL_DOMAIN}")
+    event = audit(actor=coach, action="project.update", obj=Project.objects.first())
+    seed_national(scale=SCALE, reset=True)
+    event.refresh_from_db()
+    assert event.actor is None and "synthetic" in event.system_job
+
+
 def test_the_small_demo_and_the_national_data_live_side_by_side(national, system_scope):
     call_command("seed_demo")
     assert Project.objects.count() == Plan.at(SCALE).projects + 5
