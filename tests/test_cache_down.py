@@ -43,3 +43,9 @@ def test_pages_are_served_while_redis_is_down(world, client_of, redis_down, pers
     response = client_of(getattr(world, persona)).get(path)
     assert response.status_code == 200
     assert world.project_a.title in response.content.decode()
+
+
+def test_healthz_says_the_cache_is_unavailable(client, redis_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "unavailable"
