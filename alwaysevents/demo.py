@@ -12,6 +12,7 @@ from accounts.services import role_grant_create
 from coproduction.demo import seed_journeys
 from coproduction.models import Project
 from measurement.demo import seed_measures
+from programmes.demo import seed_coaching
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
 from programmes.services import programme_create
 
@@ -100,6 +101,7 @@ def seed_demo() -> DemoWorld:
         }
         seed_journeys(projects, users)
         seed_measures(projects)
+        seed_coaching(projects)
         return DemoWorld(programme, cohorts, organisations, projects, users)
 
 

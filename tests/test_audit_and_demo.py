@@ -5,7 +5,7 @@ from accounts.models import RoleGrant, User
 from alwaysevents.audit import audit
 from alwaysevents.models import AuditEvent
 from coproduction.models import Project
-from programmes.models import Organisation
+from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation
 
 
 @pytest.mark.django_db
@@ -44,6 +44,19 @@ class TestSeedDemo:
             AuditEvent.objects.count(),
         )
         assert counts[1] == 5 and counts[2] == 7
+
+    def test_the_demo_coach_has_calls_a_group_call_and_a_submitted_return(self, system_scope):
+        call_command("seed_demo")
+        call_command("seed_demo")
+        rnoh = Project.objects.get(title="Finding our way to children's outpatients")
+        calls = CoachingCall.objects.filter(project=rnoh)
+        assert calls.count() == 3
+        assert CallAction.objects.filter(project=rnoh, done_on__isnull=True).count() == 1
+        group = CoachingCall.objects.exclude(group_id=None)
+        assert group.count() == 2 and len({call.group_id for call in group}) == 1
+        assert len({call.organisation_id for call in group}) == 2, "a group call spans two organisations"
+        monthly_return = MonthlyReturn.objects.get(project=rnoh)
+        assert monthly_return.status == "submitted" and monthly_return.snapshot["phase"]
 
     def test_every_demo_user_signs_in_with_the_demo_password_and_sees_only_their_grants(
         self, client, settings
