@@ -3,7 +3,7 @@ due), a leadership group call for cohort 1, and last month's returns. Made once:
 calls is left as it is."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -20,11 +20,15 @@ def seed_coaching(projects: dict[str, Project]) -> None:
     rnoh = projects["rnoh"]
     if CoachingCall.objects.filter(project=rnoh).exists():
         return
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
+
+    def at(days: int, hour: int):
+        return timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+
     held = _call(
         rnoh,
         kind=CoachingCall.Kind.COACHING,
-        scheduled_for=now - timedelta(days=26, hours=-2),
+        scheduled_for=at(-26, 10),
         attendees="Lucy Evans\nPat Quinn\nChris Morgan",
         notes="Painted bones tested for a day: families followed them. Agreed to extend to the X-ray route.",
     )
@@ -33,7 +37,7 @@ def seed_coaching(projects: dict[str, Project]) -> None:
     _call(
         rnoh,
         kind=CoachingCall.Kind.COACHING,
-        scheduled_for=now + timedelta(days=2, hours=2),
+        scheduled_for=at(2, 10),
         attendees="Lucy Evans\nPat Quinn\nChris Morgan",
     )
     group_id = uuid.uuid4()
@@ -41,7 +45,7 @@ def seed_coaching(projects: dict[str, Project]) -> None:
         _call(
             projects[key],
             kind=CoachingCall.Kind.LEADERSHIP,
-            scheduled_for=now + timedelta(days=9, hours=4),
+            scheduled_for=at(9, 14),
             attendees="Executive sponsors of cohort 1",
             group_id=group_id,
         )
