@@ -8,10 +8,10 @@ from django.utils.safestring import mark_safe
 
 from accounts.access import Access
 from measurement.aims import MeasureSummary
-from measurement.icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
+from measurement.icons import assurance_icon_svg, variation_icon_svg
 from measurement.models import Measure
 from measurement.periods import describe_period
-from measurement.sparklines import sparkline_svg
+from measurement.sparklines import sparkline_description, sparkline_svg
 
 from . import models as co
 from .models import Project
@@ -121,14 +121,7 @@ class MeasureCard:
         if summary.latest_value is None:
             return f"No data has been entered for {self.measure.name} yet."
         period = describe_period(summary.latest_start, frequency=self.measure.frequency)
-        parts = [
-            f"The last {len(summary.recent_values)} of {summary.points} periods, the dashed line the mean.",
-            f"Latest value {self.latest_value} ({period}).",
-            variation_label(summary.variation_icon) + ".",
-        ]
-        if summary.assurance_icon:
-            parts.append(assurance_label(summary.assurance_icon) + ".")
-        return " ".join(parts)
+        return sparkline_description(summary, f"{self.latest_value} ({period})")
 
     @property
     def small_svg(self) -> str:

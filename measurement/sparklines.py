@@ -6,7 +6,7 @@ each must cost microseconds; the full chart, with limits and a data table, is on
 
 from html import escape
 
-from .icons import VARIATION
+from .icons import VARIATION, assurance_label, variation_label
 
 WIDTH, HEIGHT, PAD = 160, 48, 4
 LINE = "#005eb8"  # NHS blue
@@ -61,3 +61,15 @@ def sparkline_svg(
     parts.append(f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="3" fill="{latest_colour}"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def sparkline_description(summary, latest_text: str) -> str:
+    """What a sparkline of a measure's cached summary shows, for its <desc> and its card."""
+    parts = [
+        f"The last {len(summary.recent_values)} of {summary.points} periods, the dashed line the mean.",
+        f"Latest value {latest_text}.",
+        variation_label(summary.variation_icon) + ".",
+    ]
+    if summary.assurance_icon:
+        parts.append(assurance_label(summary.assurance_icon) + ".")
+    return " ".join(parts)

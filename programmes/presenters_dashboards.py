@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from measurement.icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from measurement.models import Measure
 from measurement.periods import describe_period
-from measurement.sparklines import sparkline_svg
+from measurement.sparklines import sparkline_description, sparkline_svg
 
 from .forms_dashboards import AssignForm, RemoveForm
 from .models import Enrolment, Organisation
@@ -331,14 +331,7 @@ class MeasureCardPresenter:
         summary = self.card.summary
         if summary.latest_value is None:
             return "No data yet."
-        parts = [
-            f"The last {len(summary.recent_values)} of {summary.points} periods, the dashed line the mean.",
-            f"Latest value {self.latest_text}.",
-            variation_label(summary.variation_icon) + ".",
-        ]
-        if summary.assurance_icon:
-            parts.append(assurance_label(summary.assurance_icon) + ".")
-        return " ".join(parts)
+        return sparkline_description(summary, self.latest_text)
 
     @property
     def sparkline_svg(self) -> str:
