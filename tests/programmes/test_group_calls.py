@@ -110,6 +110,8 @@ class TestReadingAndMoving:
 
     def test_moving_the_whole_group_moves_every_call(self, world, client_of, group, system_scope):
         call_a = group[world.project_a.pk]
+        form_page = client_of(world.programme_admin).get(call_url(call_a, "edit/")).content.decode()
+        assert form_page.count('name="whole_group"') == 1
         response = client_of(world.programme_admin).post(
             call_url(call_a, "edit/"),
             {**form(scheduled_for=when(5), kind="leadership"), "version": 1, "whole_group": "on"},
