@@ -74,7 +74,6 @@ class CallOutput(serializers.ModelSerializer):
             "scheduled_for",
             "attendees",
             "notes",
-            "pack_ready_at",
             "group_id",
             "actions",
             "version",

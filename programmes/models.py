@@ -172,7 +172,6 @@ class CoachingCall(ProjectRecord):
     scheduled_for = models.DateTimeField()
     attendees = models.TextField(blank=True, help_text="Names of the staff taking part, one a line.")
     notes = models.TextField(blank=True)
-    pack_ready_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A call held with several projects at once is one row per project (each in its project's
     # organisation, so tenancy holds) sharing this id.
     group_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)

@@ -15,6 +15,7 @@ from alwaysevents.concurrency import StaleEdit
 from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
+from reports.presenters import PackStatus
 
 from .forms import (
     ActionDoneForm,
@@ -191,6 +192,7 @@ def call_pack(request, project_id, call_id):
             "project": call.project,
             "call": CallPresenter(call, request.access),
             "pack": PreCallPack(call, request.access),
+            "pdf": PackStatus.of(call=call, access=request.access),
         },
     )
 

@@ -4,25 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from alwaysevents.tenancy import TenantManager, TenantModel
+from alwaysevents.tenancy import TenantModel
 
 
 def report_file_name(run: "ReportRun", filename: str) -> str:
     """One fixed storage name per run, so a task delivered twice overwrites rather than adds a file."""
     return f"reports/{run.pk}.{run.kind}"
-
-
-class ReportRunQuerySet(models.QuerySet):
-    def pack_status(self, *, call, access):
-        """The state of a call's pre-call pack PDF, for the pack page: reached as `call.pack_runs` from a
-        template, whose view we do not own (see reports.presenters.PackStatus)."""
-        from .presenters import PackStatus
-
-        return PackStatus.of(call=call, access=access)
-
-
-class ReportRunManager(TenantManager.from_queryset(ReportRunQuerySet)):
-    pass
 
 
 class ReportRun(TenantModel):
@@ -75,8 +62,6 @@ class ReportRun(TenantModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-
-    objects = ReportRunManager()
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
