@@ -1,6 +1,11 @@
 """Form helpers shared by every app: the version field that detects concurrent edits."""
 
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .concurrency import StaleEdit
 
 
 class VersionedForm(forms.Form):
@@ -30,3 +35,18 @@ class VersionedForm(forms.Form):
                 value = getattr(current, name)
                 data[name] = value.pk if hasattr(value, "pk") else value
         self.data = data
+
+
+def saved(form: forms.Form, save: Callable[[], object]) -> bool:
+    """Run the save of a valid form. When someone else saved the record first, or the service refuses the
+    change, the form gets the reason as its errors (and the newer values) and this answers False."""
+    try:
+        save()
+    except StaleEdit as stale:
+        form.add_stale_error(stale.current)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+    else:
+        return True
+    return False

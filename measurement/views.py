@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 from coproduction.selectors import project_visible
 
 from .analysis import RUN_RULES
@@ -94,21 +94,21 @@ def measure_edit(request, project_id, measure_id):
     form = MeasureForm(
         request.POST or None, instance=copy.copy(measure), initial={"version": measure.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: measure_update(
                 access=request.access,
                 measure=measure,
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Measure saved")
-            return redirect(measure)
+            ),
+        )
+    ):
+        messages.success(request, "Measure saved")
+        return redirect(measure)
     return render(
         request,
         "measurement/measure_form.jinja",

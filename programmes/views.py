@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
@@ -162,23 +163,23 @@ def call_edit(request, project_id, call_id):
     call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
     require_coach_project(request.access, call.project)
     form = CallEditForm(request.POST or None, call=call)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: call_update(
                 access=request.access,
                 call=call,
                 expected_version=form.cleaned_data["version"],
                 action=form.action(),
                 whole_group=form.whole_group(),
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, "Call saved")
-            return redirect(_call_url(call))
+            ),
+        )
+    ):
+        messages.success(request, "Call saved")
+        return redirect(_call_url(call))
     return _render(request, "call_form.jinja", {"project": call.project, "call": call}, form)
 
 
@@ -256,21 +257,17 @@ def return_edit(request, project_id, return_id):
     form = ReturnForm(request.POST or None, monthly_return=monthly_return)
     if request.method == "POST":
         request.access.require_edit_project(monthly_return.project)
-        if form.is_valid():
-            try:
-                return_update(
-                    access=request.access,
-                    monthly_return=monthly_return,
-                    expected_version=form.cleaned_data["version"],
-                    **form.changes(),
-                )
-            except StaleEdit as stale:
-                form.add_stale_error(stale.current)
-            except ValidationError as error:
-                _add_service_error(form, error)
-            else:
-                messages.success(request, "Return saved. Submit it when the team has reviewed it.")
-                return redirect(monthly_return)
+        if form.is_valid() and saved(
+            form,
+            lambda: return_update(
+                access=request.access,
+                monthly_return=monthly_return,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            ),
+        ):
+            messages.success(request, "Return saved. Submit it when the team has reviewed it.")
+            return redirect(monthly_return)
     return _render(
         request,
         "return_edit.jinja",

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 
 from ..forms.codesign import (
     CandidateCreateForm,
@@ -94,22 +95,22 @@ def team_member_edit(request, project_id, member_id):
     )
     request.access.require_edit_project(member.project)
     form = TeamMemberEditForm(_posted(request), member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_member_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.team_member_update(
                 access=request.access,
                 project=member.project,
                 member=member,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Team member saved")
-            return redirect(_url("team_list", project_id))
+            ),
+        )
+    ):
+        messages.success(request, "Team member saved")
+        return redirect(_url("team_list", project_id))
     return _render_form(
         request,
         "team_member_form.jinja",
@@ -174,22 +175,22 @@ def session_edit(request, project_id, session_id):
     )
     request.access.require_edit_project(session.project)
     form = SessionEditForm(_posted(request), session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.session_update(
                 access=request.access,
                 project=session.project,
                 session=session,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Session saved")
-            return redirect(_url("session_detail", project_id, session_id=session.pk))
+            ),
+        )
+    ):
+        messages.success(request, "Session saved")
+        return redirect(_url("session_detail", project_id, session_id=session.pk))
     return _render_form(
         request,
         "session_form.jinja",
@@ -281,22 +282,22 @@ def candidate_edit(request, project_id, candidate_id):
     )
     request.access.require_edit_project(candidate.project)
     form = CandidateEditForm(_posted(request), candidate=candidate)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.candidate_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: services.candidate_update(
                 access=request.access,
                 project=candidate.project,
                 candidate=candidate,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Candidate saved")
-            return redirect(_url("candidate_detail", project_id, candidate_id=candidate.pk))
+            ),
+        )
+    ):
+        messages.success(request, "Candidate saved")
+        return redirect(_url("candidate_detail", project_id, candidate_id=candidate.pk))
     return _render_form(
         request,
         "candidate_form.jinja",

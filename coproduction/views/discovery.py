@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 
 from ..forms.discovery import (
     LinkForm,
@@ -234,21 +235,21 @@ def theme_create_page(request, project_id):
 def theme_edit(request, project_id, theme_id):
     theme = _editable_record(request, project_id, Theme, theme_id)
     form = ThemeEditForm(request.POST or None, theme=theme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            theme_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: theme_update(
                 access=request.access,
                 theme=theme,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Theme saved")
-            return redirect(_theme_list_url(theme.project))
+            ),
+        )
+    ):
+        messages.success(request, "Theme saved")
+        return redirect(_theme_list_url(theme.project))
     return _render(
         request,
         "theme_form.jinja",

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
 
 from ..forms.improvement import (
@@ -114,21 +115,21 @@ def driver_new(request, project_id):
 def driver_edit(request, project_id, driver_id):
     driver = _record(request, project_id, Driver, driver_id, edit=True)
     form = DriverEditForm(request.POST or None, driver=driver)
-    if request.method == "POST" and form.is_valid():
-        try:
-            driver_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: driver_update(
                 access=request.access,
                 driver=driver,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, "Driver saved")
-            return redirect(diagram_url(driver.project))
+            ),
+        )
+    ):
+        messages.success(request, "Driver saved")
+        return redirect(diagram_url(driver.project))
     return _render(request, "driver_form.jinja", {"project": driver.project, "driver": driver}, form)
 
 
@@ -214,21 +215,21 @@ def idea_detail(request, project_id, idea_id):
 def idea_edit(request, project_id, idea_id):
     idea = _record(request, project_id, ChangeIdea, idea_id, edit=True)
     form = ChangeIdeaEditForm(request.POST or None, idea=idea)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_idea_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: change_idea_update(
                 access=request.access,
                 idea=idea,
                 expected_version=form.cleaned_data["version"],
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, "Change idea saved")
-            return redirect(idea_url(idea))
+            ),
+        )
+    ):
+        messages.success(request, "Change idea saved")
+        return redirect(idea_url(idea))
     return _render(request, "idea_form.jinja", {"project": idea.project, "idea": idea}, form)
 
 
@@ -298,22 +299,22 @@ def cycle_edit(request, project_id, cycle_id):
     cycle = _cycle(request, project_id, cycle_id, edit=True)
     questions = list(records_of(project=cycle.project, model=PdsaQuestion).filter(cycle=cycle))
     form = CycleEditForm(request.POST or None, cycle=cycle, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pdsa_cycle_update(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: pdsa_cycle_update(
                 access=request.access,
                 cycle=cycle,
                 expected_version=form.cleaned_data["version"],
                 questions=form.questions(),
                 **form.changes(),
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            messages.success(request, f"Cycle {cycle.number} saved")
-            return redirect(cycle_url(cycle))
+            ),
+        )
+    ):
+        messages.success(request, f"Cycle {cycle.number} saved")
+        return redirect(cycle_url(cycle))
     return _render(
         request, "cycle_form.jinja", {"project": cycle.project, "ramp": cycle.ramp, "cycle": cycle}, form
     )

@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.forms import saved
 from programmes.models import ChecklistItem
 
 from ..forms.phases import PhaseMoveForm, ProgressOverrideForm
@@ -70,22 +71,18 @@ def progress_override(request, project_id):
     project = project_visible(access=request.access, project_id=project_id)
     request.access.require_edit_project(project)
     form = ProgressOverrideForm(request.POST, version=project.version)
-    if form.is_valid():
-        try:
-            progress_score_override_set(
-                access=request.access,
-                project=project,
-                expected_version=form.cleaned_data["version"],
-                score=form.score_value(),
-                reason=form.cleaned_data["reason"],
-            )
-        except StaleEdit as stale:
-            form.add_stale_error(stale.current)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Progress score saved")
-            return redirect("project_progress", project_id=project.pk)
+    if form.is_valid() and saved(
+        form,
+        lambda: progress_score_override_set(
+            access=request.access,
+            project=project,
+            expected_version=form.cleaned_data["version"],
+            score=form.score_value(),
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, "Progress score saved")
+        return redirect("project_progress", project_id=project.pk)
     return _render_progress(request, project, override_form=form, status=400)
 
 
