@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from alwaysevents.tenancy import ALL_ORGANISATIONS, OrganisationIds
 
@@ -42,7 +43,15 @@ class Access:
     def for_user(cls, user) -> Access:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls(user=user)
-        return cls(user=user, grants=tuple(RoleGrant.objects.filter(user=user).select_related("project")))
+        today = timezone.localdate()
+        grants = (
+            RoleGrant.objects.filter(user=user)
+            # A partner organisation's staff lose the project the day its partnership ends, or is removed.
+            .exclude(partnership__left_on__lte=today)
+            .exclude(partnership__joined_on__gt=today)
+            .select_related("project", "partnership")
+        )
+        return cls(user=user, grants=tuple(grants))
 
     # --- what the grants say ----------------------------------------------------------------
 
@@ -75,8 +84,27 @@ class Access:
         return _ids(self.grants, Role.BUDDY, "project")
 
     @cached_property
+    def partner_sites(self) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+        """Project id -> the partnerships (sites) this person works for on it, as a partner's staff."""
+        sites: dict[uuid.UUID, set[uuid.UUID]] = {}
+        for grant in self.grants:
+            if grant.role == Role.PARTNER_STAFF:
+                sites.setdefault(grant.partnership.project_id, set()).add(grant.partnership_id)
+        return {project_id: frozenset(ids) for project_id, ids in sites.items()}
+
+    @cached_property
     def team_project_ids(self) -> frozenset[uuid.UUID]:
-        return _ids(self.grants, Role.TEAM_MEMBER, "project") | _ids(self.grants, Role.PARTNER, "project")
+        """The projects whose team this person is on: as a team member or a patient or carer partner of the
+        lead's team, or as a current partner organisation's staff."""
+        return (
+            _ids(self.grants, Role.TEAM_MEMBER, "project")
+            | _ids(self.grants, Role.PARTNER, "project")
+            | frozenset(self.partner_sites)
+        )
+
+    @cached_property
+    def viewed_region_ids(self) -> frozenset[uuid.UUID]:
+        return _ids(self.grants, Role.REGIONAL_VIEWER, "region")
 
     @property
     def is_programme_admin(self) -> bool:
@@ -96,9 +124,15 @@ class Access:
             return ALL_ORGANISATIONS
         ids = set(self.administered_organisation_ids) | set(self.viewed_system_ids)
         ids |= {grant.project.organisation_id for grant in self.grants if grant.project_id}
-        if self.viewed_system_ids:
+        # A partnership's rows belong to the lead organisation; selectors narrow that to its one project.
+        ids |= {grant.partnership.organisation_id for grant in self.grants if grant.partnership_id}
+        if self.viewed_system_ids or self.viewed_region_ids:
             ids |= set(
-                Organisation.objects.filter(system_id__in=self.viewed_system_ids)
+                Organisation.objects.filter(
+                    Q(system_id__in=self.viewed_system_ids)
+                    | Q(region_id__in=self.viewed_region_ids)
+                    | Q(system__region_id__in=self.viewed_region_ids)
+                )
                 .order_by()
                 .values_list("id", flat=True)
             )
@@ -126,6 +160,8 @@ class Access:
             | Q(organisation_id__in=self.administered_organisation_ids)
             | Q(organisation_id__in=self.viewed_system_ids)
             | Q(organisation__system_id__in=self.viewed_system_ids)
+            | Q(organisation__region_id__in=self.viewed_region_ids)
+            | Q(organisation__system__region_id__in=self.viewed_region_ids)
             | Q(enrolment__cohort__programme_id__in=programme_ids)
             | Q(enrolment__cohort_id__in=self.coached_cohort_ids)
         )
@@ -141,9 +177,17 @@ class Access:
             or project.organisation_id in self.administered_organisation_ids
             or project.organisation_id in self.viewed_system_ids
             or project.organisation.system_id in self.viewed_system_ids
+            or self.region_of(project.organisation) in self.viewed_region_ids
             or cohort.programme_id in (self.administered_programme_ids | self.coached_programme_ids)
             or cohort.pk in self.coached_cohort_ids
         )
+
+    @staticmethod
+    def region_of(organisation: Organisation) -> uuid.UUID | None:
+        """A system's own region, or the region of the system an organisation belongs to."""
+        if organisation.is_system:
+            return organisation.region_id
+        return organisation.system.region_id if organisation.system_id else None
 
     def can_edit_project(self, project: Project) -> bool:
         """Edit the team's records: its team members, partners and its organisation's admins."""
@@ -153,14 +197,29 @@ class Access:
         )
 
     def can_comment_on_project(self, project: Project) -> bool:
-        """Comment: everyone who supports or runs the project; a system viewer only reads."""
+        """Comment: all who support or run the project, regional teams too; system viewers only read."""
         cohort = project.enrolment.cohort
         return (
             self.can_edit_project(project)
             or project.pk in self.buddy_project_ids
+            or (
+                bool(self.viewed_region_ids)
+                and self.region_of(project.organisation) in self.viewed_region_ids
+            )
             or cohort.pk in self.coached_cohort_ids
             or cohort.programme_id in (self.coached_programme_ids | self.administered_programme_ids)
         )
+
+    def sites_entered_by(self, project: Project) -> frozenset[uuid.UUID] | None:
+        """The partner sites whose data this person may enter on the project: None for any site (the lead's
+        team and admins), else only the sites of the partnerships they work for."""
+        lead_team = (
+            project.pk
+            in (_ids(self.grants, Role.TEAM_MEMBER, "project") | _ids(self.grants, Role.PARTNER, "project"))
+            or project.organisation_id in self.administered_organisation_ids
+            or getattr(self.user, "is_superuser", False)
+        )
+        return None if lead_team else self.partner_sites.get(project.pk, frozenset())
 
     def require_read_project(self, project: Project) -> None:
         if not self.can_read_project(project):

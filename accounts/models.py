@@ -62,6 +62,8 @@ class Role(models.TextChoices):
     ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
     TEAM_MEMBER = "team_member", "Team member"
     PARTNER = "partner", "Patient or carer partner"
+    PARTNER_STAFF = "partner_staff", "Partner organisation staff"
+    REGIONAL_VIEWER = "regional_viewer", "Regional team"
 
 
 # Which target each role is granted on; a coach may be granted on a whole programme or on one cohort.
@@ -73,8 +75,10 @@ ROLE_TARGETS: dict[str, tuple[str, ...]] = {
     Role.ORGANISATION_ADMIN: ("organisation",),
     Role.TEAM_MEMBER: ("project",),
     Role.PARTNER: ("project",),
+    Role.PARTNER_STAFF: ("partnership",),
+    Role.REGIONAL_VIEWER: ("region",),
 }
-TARGET_FIELDS = ("programme", "cohort", "organisation", "project")
+TARGET_FIELDS = ("programme", "cohort", "organisation", "project", "partnership", "region")
 
 
 def _one_target_per_role() -> Q:
@@ -96,13 +100,25 @@ class GrantTarget(models.Model):
         "programmes.Organisation", on_delete=models.CASCADE, null=True, blank=True
     )
     project = models.ForeignKey("coproduction.Project", on_delete=models.CASCADE, null=True, blank=True)
+    # A partner organisation's place on one project: its staff's grants end when the partnership does.
+    partnership = models.ForeignKey(
+        "coproduction.ProjectPartner", on_delete=models.CASCADE, null=True, blank=True
+    )
+    region = models.ForeignKey("programmes.Region", on_delete=models.CASCADE, null=True, blank=True)
 
     class Meta:
         abstract = True
 
     @property
     def target(self):
-        return self.programme or self.cohort or self.organisation or self.project
+        return (
+            self.programme
+            or self.cohort
+            or self.organisation
+            or self.project
+            or self.partnership
+            or self.region
+        )
 
     def describe(self) -> str:
         return f"{self.get_role_display()} of {self.target}"
@@ -124,7 +140,16 @@ class RoleGrant(GrantTarget):
                 violation_error_message="Choose one programme, cohort, organisation or project for the role.",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "programme", "cohort", "organisation", "project"],
+                fields=[
+                    "user",
+                    "role",
+                    "programme",
+                    "cohort",
+                    "organisation",
+                    "project",
+                    "partnership",
+                    "region",
+                ],
                 name="rolegrant_unique",
                 nulls_distinct=False,
             ),

@@ -20,9 +20,13 @@ class InvitationError(Exception):
     """An invitation cannot be used; the message says why in words the invitee understands."""
 
 
+# The grant field each kind of target goes in, where it is not the model's own name.
+TARGET_FIELD_OF_MODEL = {"projectpartner": "partnership"}
+
+
 def _target_fields(role: str, target) -> dict:
     allowed = ROLE_TARGETS[role]
-    field = target._meta.model_name
+    field = TARGET_FIELD_OF_MODEL.get(target._meta.model_name, target._meta.model_name)
     if field not in allowed:
         raise ValueError(
             f"A {Role(role).label.lower()} is granted on a {' or '.join(allowed)}, not a {field}"
@@ -33,8 +37,8 @@ def _target_fields(role: str, target) -> dict:
 def _may_grant(access: Access, role: str, target) -> bool:
     """Programme admins grant any role inside their programmes; organisation admins grant project roles
     and organisation admin within their organisations."""
-    from coproduction.models import Project
-    from programmes.models import Cohort, Organisation, Programme
+    from coproduction.models import Project, ProjectPartner
+    from programmes.models import Cohort, Organisation, Programme, Region
 
     if isinstance(target, Programme):
         return access.can_administer_programme(target.pk)
@@ -51,6 +55,11 @@ def _may_grant(access: Access, role: str, target) -> bool:
             access.can_administer_organisation(target.organisation)
             or target.enrolment.cohort.programme_id in access.administered_programme_ids
         )
+    if isinstance(target, ProjectPartner):  # the lead's team brings in its partners' staff
+        project = target.project
+        return access.can_edit_project(project) and access.sites_entered_by(project) is None
+    if isinstance(target, Region):
+        return bool(access.administered_programme_ids)
     return False
 
 

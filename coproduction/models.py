@@ -23,6 +23,14 @@ class Project(TenantModel):
     phase = models.ForeignKey("programmes.Phase", on_delete=models.PROTECT, related_name="projects")
     progress_score_override = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     progress_score_reason = models.TextField(blank=True)
+    place = models.ForeignKey(
+        "programmes.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text="The place within the system the project belongs to, if any.",
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["title"]
@@ -41,6 +49,48 @@ class ProjectRecord(TenantModel):
 
     class Meta(TenantModel.Meta):
         abstract = True
+
+
+class ProjectPartner(ProjectRecord):
+    """A partner organisation on a project led by another organisation or by a system: its role in the
+    pathway and its site. Its staff (`Role.PARTNER_STAFF` grants on this row) work on this project alone,
+    and only while the partnership is current (docs/adr/009-integrated-care.md)."""
+
+    partner_organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role_in_pathway = models.CharField(
+        max_length=200, help_text="For example 'Community nursing: visits in the first week at home'."
+    )
+    site_name = models.CharField(
+        max_length=200, help_text="The site whose data it records, for example 'Musgrove Park wards'."
+    )
+    joined_on = models.DateField()
+    left_on = models.DateField(
+        null=True, blank=True, help_text="From this day its staff no longer work on the project."
+    )
+
+    class Meta(TenantModel.Meta):
+        ordering = ["site_name"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["project", "partner_organisation"], name="partner_once_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="partner_leaves_after_it_joins",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.site_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partner_list", kwargs={"project_id": self.project_id}) + f"#partner-{self.pk}"
+
+    def is_current(self, on) -> bool:
+        return self.joined_on <= on and (self.left_on is None or self.left_on > on)
 
 
 # --- Links between two records of one project: they carry the organisation too (docs/scaling.md) ---------
@@ -213,6 +263,9 @@ class CoDesignSession(ProjectRecord):
     )
     notes = models.TextField(blank=True)
     decisions = models.TextField(blank=True)
+    partners = models.ManyToManyField(
+        ProjectPartner, through="SessionPartner", related_name="sessions", blank=True
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["-held_on"]
@@ -349,6 +402,9 @@ class ChangeIdea(ProjectRecord):
     sessions = models.ManyToManyField(
         CoDesignSession, through="ChangeIdeaSession", related_name="change_ideas", blank=True
     )
+    partners = models.ManyToManyField(
+        ProjectPartner, through="ChangeIdeaPartner", related_name="change_ideas", blank=True
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["title"]
@@ -402,6 +458,9 @@ class PdsaCycle(ProjectRecord):
     study_notes = models.TextField("Study", blank=True, help_text="Learning and surprises.")
     act_decision = models.CharField("Decision", max_length=20, choices=Decision, blank=True)
     next_steps = models.TextField(blank=True)
+    partners = models.ManyToManyField(
+        ProjectPartner, through="PdsaCyclePartner", related_name="cycles", blank=True
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["ramp", "number"]
@@ -530,3 +589,27 @@ class ChangeIdeaSession(ProjectRecord):
 
     class Meta(TenantModel.Meta):
         constraints = link_constraint("change_idea", "session", "change_idea_session_once")
+
+
+class SessionPartner(ProjectRecord):
+    session = models.ForeignKey(CoDesignSession, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(ProjectPartner, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        constraints = link_constraint("session", "partner", "session_partner_once")
+
+
+class ChangeIdeaPartner(ProjectRecord):
+    change_idea = models.ForeignKey(ChangeIdea, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(ProjectPartner, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        constraints = link_constraint("change_idea", "partner", "change_idea_partner_once")
+
+
+class PdsaCyclePartner(ProjectRecord):
+    cycle = models.ForeignKey(PdsaCycle, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(ProjectPartner, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        constraints = link_constraint("cycle", "partner", "pdsa_cycle_partner_once")

@@ -25,6 +25,7 @@ DEFINITION_FIELDS = [
     "target",
     "default_chart",
     "starts_on",
+    "per_site",
 ]
 
 
@@ -92,6 +93,11 @@ class Measure(ProjectRecord):
     target = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     default_chart = models.CharField(max_length=5, choices=Chart, default=Chart.RUN)
     starts_on = models.DateField(help_text="The first period with data; earlier periods are refused.")
+    per_site = models.BooleanField(
+        "Recorded per partner site",
+        default=False,
+        help_text="Each partner site enters its own data; the pathway is the sum of the sites.",
+    )
     # Bumped in the same transaction as every write of the measure's points or marks; with `version` it
     # keys the cached analyses, so a reader never needs to look at the points to know they changed.
     data_version = models.PositiveIntegerField(default=1, editable=False)
@@ -129,6 +135,10 @@ class DataPoint(TenantModel):
     """One period's numerator (and denominator, for percentages). Re-importing a period replaces it."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
+    # The partner site a per-site measure's point belongs to; NULL for a measure of the whole project.
+    site = models.ForeignKey(
+        "coproduction.ProjectPartner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     period_start = models.DateField()
     numerator = models.DecimalField(max_digits=12, decimal_places=2)
     denominator = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -138,7 +148,16 @@ class DataPoint(TenantModel):
         ordering = ["measure", "period_start"]
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["measure", "period_start"], name="one_point_per_period"),
+            models.UniqueConstraint(
+                fields=["measure", "period_start"],
+                condition=Q(site__isnull=True),
+                name="one_point_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "site", "period_start"],
+                condition=Q(site__isnull=False),
+                name="one_point_per_site_period",
+            ),
             models.CheckConstraint(condition=Q(numerator__gte=0), name="numerator_not_negative"),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gt=0), name="denominator_positive"

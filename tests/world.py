@@ -18,7 +18,9 @@ from programmes.models import (
     Enrolment,
     Organisation,
     Phase,
+    Place,
     Programme,
+    Region,
 )
 from programmes.services import programme_create
 
@@ -50,6 +52,18 @@ class World:
     nobody: User
     records_a: SimpleNamespace
     records_b: SimpleNamespace
+    # Integrated care: regions, a place, and partner organisations on A's projects.
+    region_a: Region = None
+    region_b: Region = None
+    place_a: Place = None
+    partner_org_a: Organisation = None
+    partnership_a: co.ProjectPartner = None
+    a_partner_staff: User = None
+    project_a2: Project = None
+    a2_partner_staff: User = None
+    removed_partner_staff: User = None
+    a_region_viewer: User = None
+    b_region_viewer: User = None
 
 
 def make_user(email: str, role=None, target=None) -> User:
@@ -213,4 +227,61 @@ def build_world() -> World:
     )
     world.records_a = make_records(project_a, commenter=world.a_buddy, recipient=world.a_member)
     world.records_b = make_records(project_b, commenter=world.b_buddy, recipient=world.b_member)
+    add_integrated_care(world)
     return world
+
+
+def make_partnership(project: Project, organisation: Organisation, **fields) -> co.ProjectPartner:
+    with all_organisations(reason="test set-up"):
+        return co.ProjectPartner.objects.create(
+            organisation=project.organisation,
+            project=project,
+            partner_organisation=organisation,
+            role_in_pathway=fields.pop("role_in_pathway", "Care at home"),
+            site_name=fields.pop("site_name", organisation.name),
+            joined_on=fields.pop("joined_on", date(2026, 1, 1)),
+            **fields,
+        )
+
+
+def add_integrated_care(world: World) -> None:
+    """System A in region A with a place; A's project has a current partner (a home care agency) and a
+    removed one; A's second project has a partner whose staff must see nothing of A's first project."""
+    world.region_a = Region.objects.get(code="Y58")
+    world.region_b = Region.objects.get(code="Y56")
+    Organisation.objects.filter(pk=world.system_a.pk).update(region=world.region_a)
+    Organisation.objects.filter(pk=world.system_b.pk).update(region=world.region_b)
+    world.system_a.refresh_from_db()
+    world.system_b.refresh_from_db()
+    world.place_a = Place.objects.create(system=world.system_a, name="Alpha Place Alliance")
+    with all_organisations(reason="test set-up"):
+        Project.objects.filter(pk=world.project_a.pk).update(place=world.place_a)
+    world.project_a.refresh_from_db()
+    world.partner_org_a = Organisation.objects.create(
+        kind="independent_care",
+        provider_type="domiciliary_care",
+        name="Alpha Home Care Agency",
+        cqc_location_id="1-100000001",
+        system=world.system_a,
+    )
+    world.partnership_a = make_partnership(
+        world.project_a, world.partner_org_a, site_name="Alpha home visits"
+    )
+    world.a_partner_staff = make_user("a.partner.staff@example.org", Role.PARTNER_STAFF, world.partnership_a)
+    gone = Organisation.objects.create(kind="vcse", name="Alpha Carers Network", system=world.system_a)
+    removed = make_partnership(
+        world.project_a, gone, joined_on=date(2026, 1, 1), left_on=date.today() - timedelta(days=1)
+    )
+    world.removed_partner_staff = make_user("removed.partner@example.org", Role.PARTNER_STAFF, removed)
+    world.project_a2 = make_project(world.org_a, world.cohort_1, "Alpha second project", world.programme)
+    practice = Organisation.objects.create(
+        kind="primary_care",
+        provider_type="gp_practice",
+        name="Alpha Surgery",
+        ods_code="A10001",
+        system=world.system_a,
+    )
+    partnership_a2 = make_partnership(world.project_a2, practice)
+    world.a2_partner_staff = make_user("a2.partner.staff@example.org", Role.PARTNER_STAFF, partnership_a2)
+    world.a_region_viewer = make_user("a.region@example.org", Role.REGIONAL_VIEWER, world.region_a)
+    world.b_region_viewer = make_user("b.region@example.org", Role.REGIONAL_VIEWER, world.region_b)

@@ -58,6 +58,10 @@ SAMPLES = {
     "cohort_id": lambda world: world.cohort_1.pk,
     "organisation_id": lambda world: world.org_a.pk,
     "system_id": lambda world: world.system_a.pk,
+    "region_id": lambda world: world.region_a.pk,
+    "place_id": lambda world: world.place_a.pk,
+    "partner_id": lambda world: world.partnership_a.pk,
+    "grant_id": lambda world: world.a_partner_staff.grants.get().pk,
     "app_label": lambda world: "programmes",
     "content_type_id": lambda world: ContentType.objects.get_for_model(Organisation).pk,
 }
@@ -86,6 +90,10 @@ PROTECTED_PARAMETERS = {
     "organisation_id",
     "system_id",
     "cohort_id",
+    "region_id",
+    "place_id",
+    "partner_id",
+    "grant_id",
 }
 
 # Reachable without signing in. Everything else must send an anonymous visitor to sign in (or answer 401).
@@ -137,7 +145,16 @@ OWNERS = {
     "api_system_reports": "a_viewer",
     "api_cohort_reports": "coach_1",
 }
-OUTSIDERS = ("b_member", "b_buddy", "b_viewer")
+# Outsiders of A's project: B's people, a partner's staff on A's other project (same lead organisation), a
+# partner's staff whose partnership on A's project has ended, and the regional team of B's region.
+OUTSIDERS = (
+    "b_member",
+    "b_buddy",
+    "b_viewer",
+    "a2_partner_staff",
+    "removed_partner_staff",
+    "b_region_viewer",
+)
 
 
 @dataclass(frozen=True)
