@@ -35,6 +35,8 @@ def page_key(access: Access, kind: str, params: dict) -> str | None:
             str(grant.cohort_id),
             str(grant.organisation_id),
             str(grant.project_id),
+            str(grant.partnership_id),
+            str(grant.region_id),
         ]
         for grant in access.grants
     )
