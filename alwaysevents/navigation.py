@@ -21,8 +21,10 @@ def navigation_for(access) -> list[NavItem]:
     items = [NavItem("Home", reverse("home")), NavItem("Projects", reverse("project_list"))]
     if access.is_coach or access.is_programme_admin:
         items.append(NavItem("Coach dashboard", reverse("coach_dashboard")))
-    if access.is_coach or access.is_programme_admin or access.viewed_system_ids:
+    if access.is_coach or access.is_programme_admin or access.viewed_system_ids or access.viewed_region_ids:
         items.append(NavItem("System dashboard", reverse("system_dashboard")))
+    if access.is_programme_admin or access.viewed_region_ids:
+        items.append(NavItem("Regional dashboard", reverse("regional_dashboard")))
     if access.is_programme_admin:
         items.append(NavItem("Programme dashboard", reverse("programme_dashboard")))
     if access.is_coach or access.is_programme_admin or access.viewed_system_ids:
@@ -30,6 +32,8 @@ def navigation_for(access) -> list[NavItem]:
     if access.can_invite:
         items.append(NavItem("Invite people", reverse("invitation_create")))
     if access.is_programme_admin:
+        items.append(NavItem("Organisations", reverse("organisation_list")))
+        items.append(NavItem("Places and regions", reverse("region_list")))
         items.append(NavItem("Programme admin", reverse("admin:index")))
     items.append(NavItem("API", reverse("api_docs")))
     return items

@@ -41,7 +41,13 @@ class ProjectPresenter:
 
     @property
     def scope_label(self) -> str:
-        return "System-wide" if self.project.organisation.is_system else "Provider"
+        if self.project.organisation.is_system:
+            return "System-wide"
+        return (
+            "Provider"
+            if self.project.organisation.kind == "provider"
+            else self.project.organisation.get_kind_display()
+        )
 
     @property
     def cohort_name(self) -> str:
@@ -70,6 +76,7 @@ class ProjectPresenter:
             ("Organisation", self.organisation_name),
             ("Integrated care system", self.system_name),
             ("Scope", self.scope_label),
+            ("Place", self.project.place.name if self.project.place_id else "Not set"),
             ("Area of focus", self.project.area_of_focus),
             ("Phase", self.phase_label),
             ("Programme", self.programme_name),
@@ -198,6 +205,10 @@ class ProjectOverview:
             ),
             JourneySection(
                 "Measure", [self._link("Measures and charts", "measure_list", len(self.measures))]
+            ),
+            JourneySection(
+                "Partners across the pathway",
+                [self._link("Partner organisations", "partner_list", counts["partner_count"])],
             ),
             JourneySection(
                 "Progress and conversation",

@@ -18,6 +18,7 @@ from .models import (
     Statement,
     TeamMember,
 )
+from .presenters_partners import attribution_rows
 from .selectors import records_of
 from .services.codesign import chosen_candidate, unmet_criteria
 
@@ -209,6 +210,7 @@ class SessionPage:
             [
                 ("Date", _long_date(self.session.held_on)),
                 ("Who attended", attendees),
+                *attribution_rows(self.session),
             ]
         )
 

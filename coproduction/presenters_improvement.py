@@ -18,6 +18,7 @@ from .models import (
     Ramp,
     Statement,
 )
+from .presenters_partners import attribution_rows
 from .selectors import records_of
 
 STATUS_TAG_CLASSES = {
@@ -303,6 +304,7 @@ class ChangeIdeaPresenter:
             ("Description", self.idea.description or "None yet"),
             ("Where the idea came from", self.idea.get_origin_display()),
             ("Status", self.idea.get_status_display()),
+            *attribution_rows(self.idea),
         ]
         return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
@@ -428,6 +430,7 @@ class CyclePresenter:
                 ("When", cycle.plan_when),
                 ("Dates", date_range(cycle) if cycle.starts_on else ""),
                 ("Data plan", cycle.data_plan),
+                *attribution_rows(cycle),
             ]
         )
 

@@ -4,9 +4,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import Access
 from alwaysevents.tenancy import tenant_scope
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def projects_visible(*, access: Access) -> QuerySet[Project]:
     return (
         Project.objects.filter(access.readable_projects())
-        .select_related("organisation__system", "enrolment__cohort__programme", "phase")
+        .select_related("organisation__system", "enrolment__cohort__programme", "phase", "place")
         .order_by("title")
     )
 
@@ -35,9 +36,11 @@ def project_visible(*, access: Access, project_id: uuid.UUID) -> Project:
         raise Http404("No such project") from error
 
 
-def _count_of(model: type[Model], **filters) -> Coalesce:
-    """How many of the outer project's `model` rows match `filters`, as a correlated subquery."""
-    rows = model.objects.filter(project=OuterRef("pk"), organisation=OuterRef("organisation"), **filters)
+def _count_of(model: type[Model], *conditions: Q, **filters) -> Coalesce:
+    """How many of the outer project's `model` rows match the conditions, as a correlated subquery."""
+    rows = model.objects.filter(
+        *conditions, project=OuterRef("pk"), organisation=OuterRef("organisation"), **filters
+    )
     counted = rows.order_by().values("project").annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
@@ -53,7 +56,16 @@ def journey_counts() -> dict:
         "idea_count": _count_of(co.ChangeIdea),
         "cycle_count": _count_of(co.PdsaCycle),
         "open_comment_count": _count_of(co.Comment, thread__isnull=True, resolved_at__isnull=True),
+        "partner_count": _count_of(co.ProjectPartner, current_partners()),
     }
+
+
+def current_partners(prefix: str = "") -> Q:
+    """Partnerships in force today: joined, and not yet left."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}joined_on__lte": today}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": today})
+    )
 
 
 @dataclass

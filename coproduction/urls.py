@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("coproduction.views.improvement")),
     path("", include("coproduction.views.codesign")),
     path("", include("coproduction.views.conversation")),
+    path("", include("coproduction.views.partners")),
 ]

@@ -10,8 +10,14 @@ from alwaysevents.api import BaseApi
 
 from .api import _paginated
 from .presenters import RETURN_LABELS
-from .presenters_dashboards import filter_rows, rollup, sort_rows
-from .selectors_dashboards import DashboardFilters, dashboard_rows, programme_dashboard, system_dashboard
+from .presenters_dashboards import filter_rows, phase_names, rollup, rows_by_system, sort_rows
+from .selectors_dashboards import (
+    DashboardFilters,
+    dashboard_rows,
+    programme_dashboard,
+    regional_dashboard,
+    system_dashboard,
+)
 
 # --- Coach dashboard ----------------------------------------------------------------------------------
 
@@ -20,8 +26,11 @@ class DashboardRowOutput(serializers.Serializer):
     project = serializers.UUIDField(source="project.pk")
     title = serializers.CharField(source="project.title")
     organisation = serializers.CharField(source="project.organisation.name")
-    organisation_ods_code = serializers.CharField(source="project.organisation.ods_code")
+    organisation_ods_code = serializers.CharField(source="project.organisation.ods_code", allow_null=True)
     system = serializers.CharField(source="system.name", allow_null=True, default=None)
+    partners = serializers.ListField(
+        child=serializers.CharField(), help_text="The project's current partner organisations, by name"
+    )
     cohort = serializers.CharField(source="project.enrolment.cohort.name")
     phase = serializers.CharField(source="project.phase.name")
     suggested_score = serializers.DecimalField(max_digits=2, decimal_places=1)
@@ -85,6 +94,7 @@ def _filters(params) -> DashboardFilters:
         phase=params.get("phase", ""),
         icon=params.get("icon", ""),
         needs_attention=params.get("attention") == "yes",
+        place=params.get("place", ""),
     )
 
 
@@ -94,7 +104,12 @@ def _filters(params) -> DashboardFilters:
 class OrganisationOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
-    ods_code = serializers.CharField()
+    ods_code = serializers.CharField(allow_null=True)
+
+
+class PlaceOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
 
 
 class RollupLineOutput(serializers.Serializer):
@@ -139,6 +154,8 @@ class MeasureSummaryOutput(serializers.Serializer):
 class SystemDashboardOutput(serializers.Serializer):
     system = OrganisationOutput()
     systems = OrganisationOutput(many=True, help_text="Every system the reader may choose")
+    place = PlaceOutput(allow_null=True, help_text="The place shown, or null for the whole system")
+    places = PlaceOutput(many=True, help_text="The system's places")
     rows = DashboardRowOutput(many=True)
     rollup = RollupOutput(help_text="Every project of the system, whatever the filters")
     measures = MeasureSummaryOutput(many=True, help_text="The process (reliability) measures of the rows")
@@ -148,6 +165,7 @@ class SystemDashboardApi(BaseApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("system", str, required=False, description="A system's id; the first if none"),
+            OpenApiParameter("place", str, required=False, description="One of the system's places"),
             *[
                 parameter
                 for parameter in FILTER_PARAMETERS
@@ -160,17 +178,76 @@ class SystemDashboardApi(BaseApi):
     )
     def get(self, request):
         params = request.query_params
-        data = system_dashboard(access=request.access, system_id=params.get("system", ""))
+        data = system_dashboard(
+            access=request.access, system_id=params.get("system", ""), place_id=params.get("place", "")
+        )
         rows, _ = sort_rows(filter_rows(data.rows, _filters(params)), params.get("sort", "project"))
         shown = {row.project.pk for row in rows}
         output = {
             "system": data.system,
             "systems": data.systems,
+            "place": data.place,
+            "places": data.places,
             "rows": rows,
             "rollup": rollup(data.rows),
             "measures": [card for card in data.cards if card.measure.project_id in shown],
         }
         return Response(SystemDashboardOutput(output).data)
+
+
+# --- Regional dashboard -------------------------------------------------------------------------------
+
+
+class RegionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    code = serializers.CharField(help_text="NHS England's region code, e.g. Y58")
+
+
+class RegionSystemOutput(serializers.Serializer):
+    system = OrganisationOutput()
+    rollup = RollupOutput(help_text="The system's projects by variation icon and phase")
+
+
+class RegionalDashboardOutput(serializers.Serializer):
+    region = RegionOutput()
+    regions = RegionOutput(many=True, help_text="Every region the reader may choose")
+    systems = RegionSystemOutput(many=True, help_text="Every system of the region, by name")
+    rows = DashboardRowOutput(many=True)
+    rollup = RollupOutput(help_text="Every project of the region, whatever the filters")
+
+
+class RegionalDashboardApi(BaseApi):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, required=False, description="A region's id; the first if none"),
+            *[
+                parameter
+                for parameter in FILTER_PARAMETERS
+                if parameter.name in ("system", "phase", "icon", "attention")
+            ],
+            SORT_PARAMETER,
+        ],
+        responses=RegionalDashboardOutput,
+        operation_id="regional_dashboard_retrieve",
+    )
+    def get(self, request):
+        params = request.query_params
+        data = regional_dashboard(access=request.access, region_id=params.get("region", ""))
+        rows, _ = sort_rows(filter_rows(data.rows, _filters(params)), params.get("sort", "project"))
+        phases = phase_names(data.rows)
+        by_system = rows_by_system(data.rows, data.systems)
+        output = {
+            "region": data.region,
+            "regions": data.regions,
+            "systems": [
+                {"system": system, "rollup": rollup(by_system[system.pk], phases)}
+                for system in data.systems
+            ],
+            "rows": rows,
+            "rollup": rollup(data.rows),
+        }
+        return Response(RegionalDashboardOutput(output).data)
 
 
 # --- Programme dashboard ------------------------------------------------------------------------------
@@ -257,5 +334,6 @@ class ProgrammeDashboardApi(BaseApi):
 urlpatterns = [
     path("dashboards/coach/", CoachDashboardApi.as_view(), name="api_coach_dashboard"),
     path("dashboards/system/", SystemDashboardApi.as_view(), name="api_system_dashboard"),
+    path("dashboards/region/", RegionalDashboardApi.as_view(), name="api_regional_dashboard"),
     path("dashboards/programme/", ProgrammeDashboardApi.as_view(), name="api_programme_dashboard"),
 ]

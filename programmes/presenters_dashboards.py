@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -13,7 +14,7 @@ from measurement.periods import describe_period
 from measurement.sparklines import sparkline_description, sparkline_svg
 
 from .forms_dashboards import AssignForm, RemoveForm
-from .models import Enrolment, Organisation
+from .models import Enrolment, Organisation, Place, Region
 from .presenters import RETURN_LABELS, when_text
 from .selectors_dashboards import (
     CohortLine,
@@ -22,6 +23,7 @@ from .selectors_dashboards import (
     MeasureCard,
     ProgrammeDashboardData,
     ProjectLine,
+    RegionalDashboardData,
 )
 
 ICON_FILTERS = [
@@ -48,6 +50,7 @@ CSV_HEADER = [
     "Organisation",
     "ODS code",
     "System",
+    "Partners",
     "Cohort",
     "Phase",
     "Suggested progress score",
@@ -84,6 +87,22 @@ def _unit_suffix(measure: Measure) -> str:
 
 def value_text(measure: Measure, value: float) -> str:
     return f"{value:.1f}{_unit_suffix(measure)}"
+
+
+PARTNERS_NAMED = 5  # beyond these, the line under a project's title counts the rest
+
+
+def partners_text(names: list[str]) -> str:
+    """"with 3 partners: A, B and C" under a project's title; empty for a project with none."""
+    if not names:
+        return ""
+    noun = "partner" if len(names) == 1 else "partners"
+    shown, rest = names[:PARTNERS_NAMED], len(names) - PARTNERS_NAMED
+    if rest > 0:
+        listed = f"{', '.join(shown)} and {rest} more"
+    else:
+        listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"with {len(names)} {noun}: {listed}"
 
 
 @dataclass
@@ -136,13 +155,18 @@ class RowPresenter:
     def next_call_text(self) -> str:
         return when_text(self.row.next_call) or "None booked"
 
+    @property
+    def partners_text(self) -> str:
+        return partners_text(self.row.partners)
+
     def csv_row(self, site_url: str) -> list[str]:
         project, aim = self.row.project, self.row.aim
         return [
             project.title,
             project.organisation.name,
-            project.organisation.ods_code,
+            project.organisation.ods_code or "",
             self.row.system.name if self.row.system else "",
+            "; ".join(self.row.partners),
             project.enrolment.cohort.name,
             project.phase.name,
             str(self.row.suggested_score),
@@ -226,6 +250,7 @@ class CoachDashboard:
             "phase": self.filters.phase,
             "icon": self.filters.icon,
             "attention": "yes" if self.filters.needs_attention else "",
+            "place": self.filters.place,
             "sort": self.sort,
         }
         params.update(changes)
@@ -286,9 +311,16 @@ class Rollup:
     total: int
 
 
-def rollup(rows: list[DashboardRow]) -> Rollup:
+def phase_names(rows: list[DashboardRow]) -> list[str]:
+    """The phases of the rows' projects, in journey order."""
     phases = sorted({(row.project.phase.order, row.project.phase.name) for row in rows})
-    names = list(dict.fromkeys(name for _, name in phases))
+    return list(dict.fromkeys(name for _, name in phases))
+
+
+def rollup(rows: list[DashboardRow], phases: list[str] | None = None) -> Rollup:
+    """Counted in `phases` (a region's phases, so every system's line has the same columns), or in the
+    rows' own phases."""
+    names = phase_names(rows) if phases is None else phases
     counts: dict[tuple[str, str], int] = {}
     for row in rows:
         key = (row.icon_group, row.project.phase.name)
@@ -362,6 +394,17 @@ class SystemDashboard(CoachDashboard):
     systems: list[Organisation] = field(default_factory=list)
     all_rows: list[DashboardRow] = field(default_factory=list)
     cards: list[MeasureCard] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    place: Place | None = None
+
+    @property
+    def title(self) -> str:
+        where = f"{self.system.name}, {self.place.name}" if self.place else self.system.name
+        return f"System dashboard: {where}"
+
+    @property
+    def whole_system_href(self) -> str:
+        return reverse("system_dashboard") + "?" + urlencode({"system": str(self.system.pk)})
 
     def headers(self) -> list[dict]:
         return [header for key, header in zip(SORTS, super().headers(), strict=True) if key in SYSTEM_SORTS]
@@ -371,6 +414,11 @@ class SystemDashboard(CoachDashboard):
             return [
                 {"value": str(system.pk), "text": system.name, "selected": system == self.system}
                 for system in self.systems
+            ]
+        if name == "place":
+            return [{"value": "", "text": "The whole system"}] + [
+                {"value": str(place.pk), "text": place.name, "selected": place == self.place}
+                for place in self.places
             ]
         return super().select_items(name)
 
@@ -386,17 +434,109 @@ class SystemDashboard(CoachDashboard):
 
 def system_dashboard_presenter(data, filters: DashboardFilters, sort: str, page: int = 1) -> SystemDashboard:
     filters.system = str(data.system.pk)
-    phases = sorted({(row.project.phase.order, row.project.phase.name) for row in data.rows})
+    filters.place = str(data.place.pk) if data.place else ""
     return SystemDashboard(
         rows=filter_rows(data.rows, filters),
         filters=filters,
-        options={"phase": [(name, name) for name in dict.fromkeys(name for _, name in phases)]},
+        options={"phase": [(name, name) for name in phase_names(data.rows)]},
         sort=sort,
         page=page,
         system=data.system,
         systems=data.systems,
         all_rows=data.rows,
         cards=data.cards,
+        places=data.places,
+        place=data.place,
+    )
+
+
+# --- Regional dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class SystemLine:
+    """One system of a region: its projects counted by phase and by variation icon group."""
+
+    system: Organisation
+    rollup: Rollup
+    can_open: bool  # the reader may open the system's dashboard
+
+    @property
+    def dashboard_href(self) -> str:
+        return reverse("system_dashboard") + "?" + urlencode({"system": str(self.system.pk)})
+
+    @property
+    def phase_counts(self) -> list[int]:
+        return self.rollup.totals
+
+    @property
+    def icon_counts(self) -> list[int]:
+        return [line["total"] for line in self.rollup.lines]
+
+
+@dataclass
+class RegionalDashboard(CoachDashboard):
+    region: Region | None = None
+    regions: list[Region] = field(default_factory=list)
+    all_rows: list[DashboardRow] = field(default_factory=list)
+    system_lines: list[SystemLine] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Regional dashboard: {self.region.name}"
+
+    @property
+    def rollup(self) -> Rollup:
+        return rollup(self.all_rows)
+
+    @staticmethod
+    def icon_labels() -> list[str]:
+        return [label for _, label in ICON_FILTERS]
+
+    def query(self, **changes) -> str:
+        return "&".join(filter(None, [urlencode({"region": str(self.region.pk)}), super().query(**changes)]))
+
+    def select_items(self, name: str) -> list[dict]:
+        if name == "region":
+            return [
+                {"value": str(region.pk), "text": region.name, "selected": region == self.region}
+                for region in self.regions
+            ]
+        return super().select_items(name)
+
+
+def rows_by_system(rows: list[DashboardRow], systems: list[Organisation]) -> dict:
+    """Each system's rows (a system-wide project's system is its own organisation), every system listed."""
+    grouped: dict = {system.pk: [] for system in systems}
+    for row in rows:
+        if row.system is not None:
+            grouped.setdefault(row.system.pk, []).append(row)
+    return grouped
+
+
+def regional_dashboard_presenter(
+    data: RegionalDashboardData, filters: DashboardFilters, sort: str, page: int = 1
+) -> RegionalDashboard:
+    phases = phase_names(data.rows)
+    rows_of = rows_by_system(data.rows, data.systems)
+    lines = [
+        SystemLine(
+            system=system,
+            rollup=rollup(rows_of[system.pk], phases),
+            can_open=data.opens_every_system or bool(rows_of[system.pk]),
+        )
+        for system in data.systems
+    ]
+    return RegionalDashboard(
+        rows=filter_rows(data.rows, filters),
+        filters=filters,
+        options={"phase": [(name, name) for name in phases]},
+        sort=sort,
+        page=page,
+        region=data.region,
+        regions=data.regions,
+        all_rows=data.rows,
+        system_lines=lines,
     )
 
 

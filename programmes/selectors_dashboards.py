@@ -6,27 +6,39 @@ from subqueries on one projects query, and the aim measures' data from one query
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
-from coproduction.models import Comment, Project
+from coproduction.models import Comment, Project, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
 from measurement.models import Measure
 
-from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Programme
+from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Place, Programme, Region
 from .selectors import RETURN_DUE_DAY, previous_month
 
 NO_DATA_AFTER = timedelta(weeks=4)
+# Joins the partner organisations' names in one column of the projects query; no name holds it.
+PARTNER_SEPARATOR = "\x1f"
 
 
 # --- Coach dashboard ----------------------------------------------------------------------------------
@@ -48,6 +60,7 @@ class DashboardRow:
     return_overdue: bool
     next_call: datetime | None
     aim: AimFacts | None
+    partners: list[str] = field(default_factory=list)  # current partner organisations' names, by name
 
     @property
     def system(self):
@@ -114,7 +127,20 @@ def _annotated(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]
         last_return_status=Subquery(
             MonthlyReturn.objects.filter(**same_project, month=last_month).values("status")[:1]
         ),
+        partner_names=Subquery(
+            ProjectPartner.objects.filter(**same_project, joined_on__lte=today)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+            .order_by()
+            .values("project")
+            .annotate(names=StringAgg("partner_organisation__name", delimiter=Value(PARTNER_SEPARATOR)))
+            .values("names"),
+            output_field=TextField(),
+        ),
     )
+
+
+def _partners(names: str | None) -> list[str]:
+    return sorted(names.split(PARTNER_SEPARATOR), key=str.lower) if names else []
 
 
 def return_is_overdue(status: str | None, *, today: date) -> bool:
@@ -129,6 +155,7 @@ class DashboardFilters:
     phase: str = ""
     icon: str = ""
     needs_attention: bool = False
+    place: str = ""
 
 
 def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[DashboardRow]:
@@ -161,6 +188,7 @@ def _rows(projects: QuerySet[Project], filters: DashboardFilters) -> list[Dashbo
             return_overdue=return_is_overdue(project.last_return_status, today=today),
             next_call=project.next_call,
             aim=aims.get(project.pk),
+            partners=_partners(project.partner_names),
         )
         for project in projects
     ]
@@ -223,8 +251,11 @@ def _is_superuser(access: Access) -> bool:
 
 
 def require_system_dashboard(access: Access) -> None:
-    """For system viewers, and for coaches and programme admins looking at a system their projects lie in."""
-    allowed = access.viewed_system_ids or access.is_coach or access.is_programme_admin
+    """For system viewers, regional teams (the systems of their regions), and coaches and programme admins
+    looking at a system their projects lie in."""
+    allowed = (
+        access.viewed_system_ids or access.viewed_region_ids or access.is_coach or access.is_programme_admin
+    )
     if not (allowed or _is_superuser(access)):
         raise Http404("No such page")
 
@@ -235,7 +266,7 @@ def dashboard_systems(*, access: Access) -> list[Organisation]:
     systems = Organisation.objects.filter(kind=Organisation.Kind.SYSTEM).order_by("name")
     if _is_superuser(access):
         return list(systems)
-    condition = Q(pk__in=access.viewed_system_ids)
+    condition = Q(pk__in=access.viewed_system_ids) | Q(region_id__in=access.viewed_region_ids)
     if access.is_coach or access.is_programme_admin:
         readable = Project.objects.filter(access.readable_projects()).order_by()
         condition |= Q(pk__in=readable.values("organisation_id")) | Q(
@@ -272,17 +303,41 @@ class SystemDashboardData:
     systems: list[Organisation]
     rows: list[DashboardRow]
     cards: list[MeasureCard]
+    places: list[Place] = field(default_factory=list)  # the system's places, to choose from
+    place: Place | None = None  # the place shown, or None for the whole system
 
 
-def system_dashboard(*, access: Access, system_id: str) -> SystemDashboardData:
+def system_dashboard(*, access: Access, system_id: str, place_id: str = "") -> SystemDashboardData:
     """The system's own (system-wide) projects and its member providers' projects that the reader may see,
-    with every project's reliability measures: a fixed number of queries whatever the system's size."""
+    with every project's reliability measures: a fixed number of queries whatever the system's size.
+
+    With a place, only the projects of that place: those whose own place it is, and those whose lead
+    organisation's place it is. A place of another system answers Http404."""
     system, systems = system_chosen(access=access, system_id=system_id)
+    places = list(Place.objects.filter(system=system).order_by("name"))
+    place = _place_chosen(places, place_id)
     projects = projects_visible(access=access).filter(Q(organisation=system) | Q(organisation__system=system))
+    if place is not None:
+        projects = projects.filter(Q(place=place) | Q(organisation__place=place))
     rows = _rows(projects, DashboardFilters())
     return SystemDashboardData(
-        system=system, systems=systems, rows=rows, cards=reliability_cards([row.project for row in rows])
+        system=system,
+        systems=systems,
+        rows=rows,
+        cards=reliability_cards([row.project for row in rows]),
+        places=places,
+        place=place,
     )
+
+
+def _place_chosen(places: list[Place], place_id: str) -> Place | None:
+    if not place_id:
+        return None
+    wanted = _uuid_or_none(place_id)
+    for place in places:
+        if place.pk == wanted:
+            return place
+    raise Http404("No such place")
 
 
 def reliability_cards(projects: list[Project]) -> list[MeasureCard]:
@@ -303,6 +358,71 @@ def reliability_cards(projects: list[Project]) -> list[MeasureCard]:
     summaries = measure_summaries(measures)
     measures.sort(key=lambda m: (m.project.title.lower(), str(m.project_id), not m.is_aim_measure, m.name))
     return [MeasureCard(measure=measure, summary=summaries[measure.pk]) for measure in measures]
+
+
+# --- Regional dashboard -------------------------------------------------------------------------------
+
+
+def require_regional_dashboard(access: Access) -> None:
+    """For NHS England's regional teams (their regions), and programme admins (the regions their projects
+    lie in)."""
+    if not (access.viewed_region_ids or access.is_programme_admin or _is_superuser(access)):
+        raise Http404("No such page")
+
+
+def dashboard_regions(*, access: Access) -> list[Region]:
+    """The regions the reader may choose: those they view, and those any project they may read lies in."""
+    require_regional_dashboard(access)
+    regions = Region.objects.order_by("name")
+    if _is_superuser(access):
+        return list(regions)
+    condition = Q(pk__in=access.viewed_region_ids)
+    if access.is_programme_admin:
+        readable = Project.objects.filter(access.readable_projects()).order_by()
+        condition |= Q(pk__in=readable.values("organisation__region_id")) | Q(
+            pk__in=readable.values("organisation__system__region_id")
+        )
+    return list(regions.filter(condition))
+
+
+def region_chosen(*, access: Access, region_id: str) -> tuple[Region, list[Region]]:
+    """The region asked for (the first when none is), and all the reader may choose; else Http404."""
+    regions = dashboard_regions(access=access)
+    if not regions:
+        raise Http404("No region to show")
+    if not region_id:
+        return regions[0], regions
+    wanted = _uuid_or_none(region_id)
+    for region in regions:
+        if region.pk == wanted:
+            return region, regions
+    raise Http404("No such region")
+
+
+@dataclass
+class RegionalDashboardData:
+    region: Region
+    regions: list[Region]
+    systems: list[Organisation]  # every system of the region, by name
+    rows: list[DashboardRow]  # the projects of the region's systems that the reader may read
+    opens_every_system: bool  # a regional viewer of the region opens each system's dashboard
+
+
+def regional_dashboard(*, access: Access, region_id: str) -> RegionalDashboardData:
+    """The region's systems and the projects in them that the reader may read: the system-wide projects of
+    its systems and their member organisations' projects, in a fixed number of queries."""
+    region, regions = region_chosen(access=access, region_id=region_id)
+    systems = list(Organisation.objects.filter(kind=Organisation.Kind.SYSTEM, region=region).order_by("name"))
+    projects = projects_visible(access=access).filter(
+        Q(organisation__region=region) | Q(organisation__system__region=region)
+    )
+    return RegionalDashboardData(
+        region=region,
+        regions=regions,
+        systems=systems,
+        rows=_rows(projects, DashboardFilters()),
+        opens_every_system=region.pk in access.viewed_region_ids or _is_superuser(access),
+    )
 
 
 # --- Programme dashboard ------------------------------------------------------------------------------

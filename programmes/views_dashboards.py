@@ -24,6 +24,7 @@ from .presenters_dashboards import (
     RowPresenter,
     filter_rows,
     page_number,
+    regional_dashboard_presenter,
     sort_rows,
     system_dashboard_presenter,
 )
@@ -34,7 +35,9 @@ from .selectors_dashboards import (
     dashboard_rows,
     programme_dashboard,
     project_of_programme,
+    regional_dashboard,
     require_dashboard,
+    require_regional_dashboard,
     system_dashboard,
 )
 from .services_assignments import (
@@ -63,6 +66,7 @@ def _filters(request) -> DashboardFilters:
         phase=request.GET.get("phase", ""),
         icon=request.GET.get("icon", ""),
         needs_attention=request.GET.get("attention") == "yes",
+        place=request.GET.get("place", ""),
     )
 
 
@@ -129,10 +133,10 @@ def system_dashboard_page(request):
     params = {**_page_params(request, filters), "system": request.GET.get("system", "")}
 
     def build() -> dict:
-        data = system_dashboard(access=request.access, system_id=params["system"])
+        data = system_dashboard(access=request.access, system_id=params["system"], place_id=filters.place)
         dashboard = system_dashboard_presenter(data, filters, params["sort"], params["page"])
         return {
-            "title": f"System dashboard: {data.system.name}",
+            "title": dashboard.title,
             "system_id": str(data.system.pk),
             "body": _body(request, "_system_dashboard_body.jinja", dashboard),
         }
@@ -144,9 +148,42 @@ def system_dashboard_page(request):
 
 @require_GET
 def system_dashboard_csv(request):
-    data = system_dashboard(access=request.access, system_id=request.GET.get("system", ""))
-    rows = filter_rows(data.rows, _filters(request))
+    filters = _filters(request)
+    data = system_dashboard(
+        access=request.access, system_id=request.GET.get("system", ""), place_id=filters.place
+    )
+    rows = filter_rows(data.rows, filters)
     return _csv_response(rows, request.GET.get("sort", "project"), name="system-dashboard")
+
+
+# --- Regional dashboard -------------------------------------------------------------------------------
+
+
+@require_GET
+def regional_dashboard_page(request):
+    require_regional_dashboard(request.access)
+    filters = _filters(request)
+    params = {**_page_params(request, filters), "region": request.GET.get("region", "")}
+
+    def build() -> dict:
+        data = regional_dashboard(access=request.access, region_id=params["region"])
+        dashboard = regional_dashboard_presenter(data, filters, params["sort"], params["page"])
+        return {
+            "title": dashboard.title,
+            "region_id": str(data.region.pk),
+            "body": _body(request, "_regional_dashboard_body.jinja", dashboard),
+        }
+
+    page = cached_page(page_key(request.access, "region", params), build)
+    body = mark_safe(page["body"])  # noqa: S308 - rendered by our template, escaped there
+    return _render(request, "regional_dashboard.jinja", {"page": page, "body": body})
+
+
+@require_GET
+def regional_dashboard_csv(request):
+    data = regional_dashboard(access=request.access, region_id=request.GET.get("region", ""))
+    rows = filter_rows(data.rows, _filters(request))
+    return _csv_response(rows, request.GET.get("sort", "project"), name="regional-dashboard")
 
 
 # --- Programme dashboard ------------------------------------------------------------------------------
@@ -230,6 +267,8 @@ urlpatterns = [
     path("dashboards/coach/csv/", coach_dashboard_csv, name="coach_dashboard_csv"),
     path("dashboards/system/", system_dashboard_page, name="system_dashboard"),
     path("dashboards/system/csv/", system_dashboard_csv, name="system_dashboard_csv"),
+    path("dashboards/region/", regional_dashboard_page, name="regional_dashboard"),
+    path("dashboards/region/csv/", regional_dashboard_csv, name="regional_dashboard_csv"),
     path("dashboards/programme/", programme_dashboard_page, name="programme_dashboard"),
     path(
         "dashboards/programme/<uuid:programme_id>/cohorts/<uuid:cohort_id>/coaches/",

@@ -1,5 +1,5 @@
-"""The report runs API: create a project, organisation, system or cohort report or a call's pre-call pack,
-poll it, download it. Same selectors and services as the pages."""
+"""The report runs API: create a project, organisation, system, cohort or region report or a call's
+pre-call pack, poll it, download it. Same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -81,7 +81,7 @@ class ProjectReportCreateApi(BaseApi):
 
 
 class ScopeOutput(serializers.Serializer):
-    kind = serializers.CharField(help_text="organisation, system or cohort")
+    kind = serializers.CharField(help_text="organisation, system, cohort or region")
     id = serializers.UUIDField()
     name = serializers.CharField()
 
@@ -140,6 +140,7 @@ def _scope_api(kind: str, argument: str, name: str) -> type[ScopeReportsApi]:
 OrganisationReportsApi = _scope_api(ReportRun.ScopeKind.ORGANISATION, "organisation_id", "organisation")
 SystemReportsApi = _scope_api(ReportRun.ScopeKind.SYSTEM, "system_id", "system")
 CohortReportsApi = _scope_api(ReportRun.ScopeKind.COHORT, "cohort_id", "cohort")
+RegionReportsApi = _scope_api(ReportRun.ScopeKind.REGION, "region_id", "region")
 
 
 class CallPacksApi(BaseApi):
@@ -200,6 +201,7 @@ urlpatterns = [
     ),
     path("systems/<uuid:system_id>/reports/", SystemReportsApi.as_view(), name="api_system_reports"),
     path("cohorts/<uuid:cohort_id>/reports/", CohortReportsApi.as_view(), name="api_cohort_reports"),
+    path("regions/<uuid:region_id>/reports/", RegionReportsApi.as_view(), name="api_region_reports"),
     path(
         "projects/<uuid:project_id>/calls/<uuid:call_id>/packs/",
         CallPacksApi.as_view(),

@@ -15,7 +15,7 @@ def report_file_name(run: "ReportRun", filename: str) -> str:
 class ReportRun(TenantModel):
     """One requested report. Tenant-owned by an organisation whose projects it holds (the project's for a
     project report or pre-call pack, the organisation's for an organisation report, the first included
-    project's for a system or cohort report: docs/adr/006-report-scopes.md), so everyone who may read the
+    project's for a system, cohort or region report: docs/adr/006-report-scopes.md), so everyone who may read the
     run has its organisation in their tenant scope."""
 
     class ScopeKind(models.TextChoices):
@@ -23,6 +23,7 @@ class ReportRun(TenantModel):
         ORGANISATION = "organisation", "Organisation"
         SYSTEM = "system", "Integrated care system"
         COHORT = "cohort", "Cohort"
+        REGION = "region", "NHS England region"
         CALL = "call", "Pre-call pack"
 
     class Kind(models.TextChoices):
@@ -37,7 +38,9 @@ class ReportRun(TenantModel):
         FAILED = "failed", "Failed"
 
     scope_kind = models.CharField(max_length=20, choices=ScopeKind)
-    scope_id = models.UUIDField(help_text="The project, organisation, system, cohort or call reported on.")
+    scope_id = models.UUIDField(
+        help_text="The project, organisation, system, cohort, region or call reported on."
+    )
     project = models.ForeignKey(
         "coproduction.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

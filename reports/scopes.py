@@ -1,11 +1,14 @@
-"""Reads for multi-project report scopes: an organisation, an integrated care system or a cohort. Who may
-read a scope, and which of its projects a report for a given reader holds (docs/adr/006-report-scopes.md).
+"""Reads for multi-project report scopes: an organisation, an integrated care system, a cohort or an NHS
+England region. Who may read a scope, and which of its projects a report for a given reader holds
+(docs/adr/006-report-scopes.md).
 
 A scope is read by the people who oversee it, not by everyone who reads one project inside it:
-- an organisation: its organisation admins, viewers of its system, and programme admins and coaches whose
+- an organisation: its organisation admins, viewers of its system, the regional team of its system's region,
+  and programme admins and coaches whose projects lie there;
+- a system: its system viewers, the regional team of its region, and programme admins and coaches whose
   projects lie there;
-- a system: its system viewers, and programme admins and coaches whose projects lie there;
-- a cohort: its coaches (of the cohort or its programme) and its programme's admins.
+- a cohort: its coaches (of the cohort or its programme) and its programme's admins;
+- a region: its regional team, and programme admins whose projects lie there.
 A report for a scope holds only the projects its requester may read; out of scope answers 404.
 """
 
@@ -18,7 +21,7 @@ from django.urls import reverse
 
 from accounts.access import Access
 from coproduction.models import Project
-from programmes.models import Cohort, Organisation
+from programmes.models import Cohort, Organisation, Region
 
 from .models import ReportRun
 
@@ -26,18 +29,20 @@ MULTI_PROJECT_SCOPES = (
     ReportRun.ScopeKind.ORGANISATION,
     ReportRun.ScopeKind.SYSTEM,
     ReportRun.ScopeKind.COHORT,
+    ReportRun.ScopeKind.REGION,
 )
 REQUEST_ROUTES = {
     ReportRun.ScopeKind.ORGANISATION: ("report_request_organisation", "organisation_id"),
     ReportRun.ScopeKind.SYSTEM: ("report_request_system", "system_id"),
     ReportRun.ScopeKind.COHORT: ("report_request_cohort", "cohort_id"),
+    ReportRun.ScopeKind.REGION: ("report_request_region", "region_id"),
 }
 
 
 @dataclass(frozen=True)
 class Scope:
     kind: str
-    target: Organisation | Cohort
+    target: Organisation | Cohort | Region
 
     @property
     def pk(self) -> uuid.UUID:
@@ -63,6 +68,8 @@ class Scope:
             return Q(organisation_id=self.pk)
         if self.kind == ReportRun.ScopeKind.SYSTEM:
             return Q(organisation__system_id=self.pk)
+        if self.kind == ReportRun.ScopeKind.REGION:
+            return Q(organisation__region_id=self.pk) | Q(organisation__system__region_id=self.pk)
         return Q(enrolment__cohort_id=self.pk)
 
 
@@ -81,19 +88,33 @@ def may_read_scope(access: Access, scope: Scope) -> bool:
         return target.pk in access.coached_cohort_ids or target.programme_id in (
             access.administered_programme_ids | access.coached_programme_ids
         )
+    if scope.kind == ReportRun.ScopeKind.REGION:
+        return target.pk in access.viewed_region_ids or _projects_lie_there(
+            scope, Q(enrolment__cohort__programme_id__in=access.administered_programme_ids)
+        )
     if scope.kind == ReportRun.ScopeKind.ORGANISATION and (
-        target.pk in access.administered_organisation_ids or target.system_id in access.viewed_system_ids
+        target.pk in access.administered_organisation_ids
+        or target.system_id in access.viewed_system_ids
+        or (access.viewed_region_ids and access.region_of(target) in access.viewed_region_ids)
     ):
         return True
-    if scope.kind == ReportRun.ScopeKind.SYSTEM and target.pk in access.viewed_system_ids:
+    if scope.kind == ReportRun.ScopeKind.SYSTEM and (
+        target.pk in access.viewed_system_ids or target.region_id in access.viewed_region_ids
+    ):
         return True
-    return Project.objects.filter(scope.projects_filter() & _programme_wide(access)).exists()
+    return _projects_lie_there(scope, _programme_wide(access))
+
+
+def _projects_lie_there(scope: Scope, reader: Q) -> bool:
+    return Project.objects.filter(scope.projects_filter() & reader).exists()
 
 
 def scope_visible(*, access: Access, kind: str, scope_id: uuid.UUID) -> Scope:
     """The scope, or Http404 when it does not exist or the reader does not oversee it."""
     if kind == ReportRun.ScopeKind.COHORT:
         target = Cohort.objects.select_related("programme").filter(pk=scope_id).first()
+    elif kind == ReportRun.ScopeKind.REGION:
+        target = Region.objects.filter(pk=scope_id).first()
     else:
         organisation_kind = (
             Organisation.Kind.SYSTEM if kind == ReportRun.ScopeKind.SYSTEM else Organisation.Kind.PROVIDER
@@ -121,6 +142,8 @@ def scope_of_run(run: ReportRun) -> Scope | None:
     """The scope a multi-project run reports on (None when it no longer exists)."""
     if run.scope_kind == ReportRun.ScopeKind.COHORT:
         target = Cohort.objects.select_related("programme").filter(pk=run.scope_id).first()
+    elif run.scope_kind == ReportRun.ScopeKind.REGION:
+        target = Region.objects.filter(pk=run.scope_id).first()
     else:
         target = Organisation.objects.filter(pk=run.scope_id).first()
     return Scope(kind=run.scope_kind, target=target) if target is not None else None

@@ -1,5 +1,5 @@
-"""Report pages: ask for a project's, organisation's, system's or cohort's report, or a call's pre-call pack;
-watch it progress, download it, retry it. Thin views."""
+"""Report pages: ask for a project's, organisation's, system's, cohort's or region's report, or a call's
+pre-call pack; watch it progress, download it, retry it. Thin views."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -80,6 +80,11 @@ def cohort_report_new(request, cohort_id):
     return _scope_report_new(request, ReportRun.ScopeKind.COHORT, cohort_id)
 
 
+@require_http_methods(["GET", "POST"])
+def region_report_new(request, region_id):
+    return _scope_report_new(request, ReportRun.ScopeKind.REGION, region_id)
+
+
 @require_POST
 def call_pack_generate(request, project_id, call_id):
     """Make the call's pre-call pack PDF (again); its state shows on the pack page."""
@@ -131,6 +136,7 @@ urlpatterns = [
     ),
     path("systems/<uuid:system_id>/reports/", system_report_new, name="report_request_system"),
     path("cohorts/<uuid:cohort_id>/reports/", cohort_report_new, name="report_request_cohort"),
+    path("regions/<uuid:region_id>/reports/", region_report_new, name="report_request_region"),
     path(
         "projects/<uuid:project_id>/calls/<uuid:call_id>/pack/generate/",
         call_pack_generate,

@@ -68,7 +68,7 @@ def test_a_scope_shows_only_its_organisations_rows(world):
     with tenant_scope([], reason="test"):
         assert list(Project.objects.all()) == []
     with all_organisations(reason="test"):
-        assert set(Project.objects.all()) == {world.project_a, world.project_b}
+        assert set(Project.objects.all()) == {world.project_a, world.project_a2, world.project_b}
 
 
 def test_a_system_scope_needs_a_reason():

@@ -19,6 +19,7 @@ from ..models import (
     CoDesignSession,
     CriterionAssessment,
     Project,
+    ProjectPartner,
     Statement,
     TeamMember,
     Theme,
@@ -35,6 +36,9 @@ def domain_errors():
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
         raise serializers.ValidationError(detail) from error
+
+
+PARTNERS_HELP = "Partners of the project it is attributed to (a partner's own staff: theirs when left out)."
 
 
 def records_by_id(*, project: Project, model, ids, field: str) -> list:
@@ -165,6 +169,7 @@ class TeamMemberDetailApi(BaseApi):
 class SessionOutput(serializers.ModelSerializer):
     project = serializers.UUIDField(source="project_id")
     attendees = serializers.SerializerMethodField()
+    partners = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     candidates = serializers.SerializerMethodField()
     change_ideas = serializers.SerializerMethodField()
 
@@ -176,6 +181,7 @@ class SessionOutput(serializers.ModelSerializer):
             "held_on",
             "title",
             "attendees",
+            "partners",
             "notes",
             "decisions",
             "candidates",
@@ -202,6 +208,11 @@ class SessionInput(serializers.Serializer):
     held_on = serializers.DateField()
     title = serializers.CharField(max_length=200)
     attendees = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    partners = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text=PARTNERS_HELP,
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     decisions = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -211,6 +222,7 @@ class SessionUpdateInput(serializers.Serializer):
     held_on = serializers.DateField(required=False)
     title = serializers.CharField(max_length=200, required=False)
     attendees = serializers.ListField(child=serializers.UUIDField(), required=False)
+    partners = serializers.ListField(child=serializers.UUIDField(), required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
     decisions = serializers.CharField(required=False, allow_blank=True)
 
@@ -220,7 +232,7 @@ class SessionListApi(BaseApi):
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
         sessions = records_of(project=project, model=CoDesignSession).select_related("project")
-        return paginated(self, request, sessions.prefetch_related("attendees"), SessionOutput)
+        return paginated(self, request, sessions.prefetch_related("attendees", "partners"), SessionOutput)
 
     @extend_schema(request=SessionInput, responses={201: SessionOutput}, operation_id="sessions_create")
     def post(self, request, project_id):
@@ -232,6 +244,10 @@ class SessionListApi(BaseApi):
         values["attendees"] = records_by_id(
             project=project, model=TeamMember, ids=values["attendees"], field="attendees"
         )
+        if "partners" in values:
+            values["partners"] = records_by_id(
+                project=project, model=ProjectPartner, ids=values["partners"], field="partners"
+            )
         with domain_errors():
             session = services.session_create(access=request.access, project=project, **values)
         return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
@@ -260,6 +276,10 @@ class SessionDetailApi(BaseApi):
         if "attendees" in changes:
             changes["attendees"] = records_by_id(
                 project=session.project, model=TeamMember, ids=changes["attendees"], field="attendees"
+            )
+        if "partners" in changes:
+            changes["partners"] = records_by_id(
+                project=session.project, model=ProjectPartner, ids=changes["partners"], field="partners"
             )
         with domain_errors():
             session = services.session_update(

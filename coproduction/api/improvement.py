@@ -13,7 +13,16 @@ from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, Pagination
 
-from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle, PdsaQuestion, Project, Ramp
+from ..models import (
+    ChangeIdea,
+    CoDesignSession,
+    Driver,
+    PdsaCycle,
+    PdsaQuestion,
+    Project,
+    ProjectPartner,
+    Ramp,
+)
 from ..selectors import project_visible, record_visible, records_of
 from ..services.improvement import (
     NEXT_STATUS,
@@ -28,6 +37,7 @@ from ..services.improvement import (
     pdsa_cycle_update,
     ramp_create,
 )
+from .codesign import PARTNERS_HELP
 
 
 @contextmanager
@@ -166,6 +176,7 @@ class ChangeIdeaOutput(serializers.ModelSerializer):
     project = serializers.UUIDField(source="project_id")
     drivers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     sessions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    partners = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ChangeIdea
@@ -178,6 +189,7 @@ class ChangeIdeaOutput(serializers.ModelSerializer):
             "status",
             "drivers",
             "sessions",
+            "partners",
             "version",
             "created_at",
             "updated_at",
@@ -191,6 +203,7 @@ class ChangeIdeaCreateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ChangeIdea.Status.choices, default=ChangeIdea.Status.IDEA)
     drivers = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
     sessions = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    partners = serializers.ListField(child=serializers.UUIDField(), required=False, help_text=PARTNERS_HELP)
 
 
 class ChangeIdeaUpdateInput(serializers.Serializer):
@@ -201,13 +214,15 @@ class ChangeIdeaUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ChangeIdea.Status.choices, required=False)
     drivers = serializers.ListField(child=serializers.UUIDField(), required=False)
     sessions = serializers.ListField(child=serializers.UUIDField(), required=False)
+    partners = serializers.ListField(child=serializers.UUIDField(), required=False)
 
 
 class ChangeIdeaListApi(BaseApi):
     @extend_schema(responses=ChangeIdeaOutput(many=True), operation_id="change_ideas_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        ideas = records_of(project=project, model=ChangeIdea).prefetch_related("drivers", "sessions")
+        ideas = records_of(project=project, model=ChangeIdea)
+        ideas = ideas.prefetch_related("drivers", "sessions", "partners")
         return _paginated(self, request, ideas, ChangeIdeaOutput)
 
     @extend_schema(
@@ -219,6 +234,7 @@ class ChangeIdeaListApi(BaseApi):
         data = dict(_valid(ChangeIdeaCreateInput, request.data))
         data["drivers"] = _many(project, Driver, data["drivers"], "drivers")
         data["sessions"] = _many(project, CoDesignSession, data["sessions"], "sessions")
+        data["partners"] = _many(project, ProjectPartner, data.get("partners"), "partners")
         with service_errors():
             idea = change_idea_create(access=request.access, project=project, **data)
         return Response(ChangeIdeaOutput(idea).data, status=status.HTTP_201_CREATED)
@@ -246,6 +262,8 @@ class ChangeIdeaDetailApi(BaseApi):
             data["drivers"] = _many(idea.project, Driver, data["drivers"], "drivers")
         if "sessions" in data:
             data["sessions"] = _many(idea.project, CoDesignSession, data["sessions"], "sessions")
+        if "partners" in data:
+            data["partners"] = _many(idea.project, ProjectPartner, data["partners"], "partners")
         with service_errors():
             idea = change_idea_update(access=request.access, idea=idea, expected_version=version, **data)
         return Response(ChangeIdeaOutput(idea).data)
@@ -313,6 +331,7 @@ class CycleOutput(serializers.ModelSerializer):
     ramp = serializers.UUIDField(source="ramp_id")
     change_idea = serializers.UUIDField(source="ramp.change_idea_id")
     questions = QuestionOutput(many=True, read_only=True)
+    partners = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = PdsaCycle
@@ -336,6 +355,7 @@ class CycleOutput(serializers.ModelSerializer):
             "study_notes",
             "act_decision",
             "next_steps",
+            "partners",
             "version",
             "created_at",
             "updated_at",
@@ -362,6 +382,7 @@ class CycleCreateInput(PlanFields):
     ramp = serializers.UUIDField()
     objective = serializers.CharField()
     questions = QuestionInput(many=True, help_text="At least one, each with its prediction.")
+    partners = serializers.ListField(child=serializers.UUIDField(), required=False, help_text=PARTNERS_HELP)
 
 
 class CycleUpdateInput(PlanFields):
@@ -374,6 +395,7 @@ class CycleUpdateInput(PlanFields):
         choices=PdsaCycle.Decision.choices, required=False, allow_blank=True
     )
     next_steps = serializers.CharField(required=False, allow_blank=True)
+    partners = serializers.ListField(child=serializers.UUIDField(), required=False)
 
 
 class CycleAdvanceInput(serializers.Serializer):
@@ -392,7 +414,7 @@ def _cycles(project: Project):
     return (
         records_of(project=project, model=PdsaCycle)
         .select_related("ramp")
-        .prefetch_related("questions")
+        .prefetch_related("questions", "partners")
         .order_by("ramp__created_at", "number")
     )
 
@@ -420,6 +442,7 @@ class CycleListApi(BaseApi):
         request.access.require_edit_project(project)
         data = dict(_valid(CycleCreateInput, request.data))
         ramp = _one(project, Ramp, data.pop("ramp"), "ramp")
+        data["partners"] = _many(project, ProjectPartner, data.get("partners"), "partners")
         with service_errors():
             cycle = pdsa_cycle_create(access=request.access, ramp=ramp, **data)
         return Response(CycleOutput(cycle).data, status=status.HTTP_201_CREATED)
@@ -436,6 +459,8 @@ class CycleDetailApi(BaseApi):
         request.access.require_edit_project(cycle.project)
         data = dict(_valid(CycleUpdateInput, request.data))
         version = data.pop("version")
+        if "partners" in data:
+            data["partners"] = _many(cycle.project, ProjectPartner, data["partners"], "partners")
         with service_errors():
             cycle = pdsa_cycle_update(access=request.access, cycle=cycle, expected_version=version, **data)
         return Response(CycleOutput(_cycle(request, project_id, cycle.pk)).data)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("coproduction.api.improvement")),
     path("", include("coproduction.api.codesign")),
     path("", include("coproduction.api.conversation")),
+    path("", include("coproduction.api.partners")),
 ]

@@ -23,6 +23,7 @@ from ..services.codesign import (
     users_who_can_see,
     vision_is_first_person,
 )
+from .attribution import add_partners_field, attributed_ids
 
 
 class DateInput(forms.DateInput):
@@ -130,8 +131,14 @@ class SessionFields(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea)
     decisions = forms.CharField(required=False, widget=forms.Textarea, help_text="What the session agreed.")
 
-    def __init__(self, *args, project: Project, session: CoDesignSession | None = None, **kwargs):
+    def __init__(
+        self, *args, project: Project, session: CoDesignSession | None = None, access=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if session is None:
+            add_partners_field(self, project, access=access)
+        else:
+            add_partners_field(self, project, chosen=attributed_ids(session))
         members = records_of(project=project, model=TeamMember)
         if session is None:
             members = members.filter(active=True)
@@ -165,6 +172,8 @@ class SessionEditForm(SessionFields, VersionedForm):
     def add_stale_error(self, current) -> None:
         super().add_stale_error(current)
         self.data.setlist("attendees", _attendee_ids(current))
+        if "partners" in self.fields:
+            self.data.setlist("partners", attributed_ids(current))
 
 
 # --- Candidate events ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from alwaysevents.forms import VersionedForm
 
 from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle, Project
 from ..selectors import records_of
+from .attribution import add_partners_field, attributed_ids
 
 QUESTION_ROWS = 3
 
@@ -125,9 +126,10 @@ class ChangeIdeaFields(forms.Form):
 
 
 class ChangeIdeaForm(ChangeIdeaFields):
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, access=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_to(project)
+        add_partners_field(self, project, access=access)
 
 
 class ChangeIdeaEditForm(CurrentValuesMixin, VersionedForm, ChangeIdeaFields):
@@ -142,11 +144,14 @@ class ChangeIdeaEditForm(CurrentValuesMixin, VersionedForm, ChangeIdeaFields):
         }
         super().__init__(*args, initial=initial, version=idea.version, **kwargs)
         self._limit_to(idea.project)
+        add_partners_field(self, idea.project, chosen=attributed_ids(idea))
 
     def current_values(self, current) -> dict:
         values = {name: getattr(current, name) for name in ("title", "description", "origin", "status")}
         values["drivers"] = [str(pk) for pk in current.drivers.values_list("pk", flat=True)]
         values["sessions"] = [str(pk) for pk in current.sessions.values_list("pk", flat=True)]
+        if "partners" in self.fields:
+            values["partners"] = attributed_ids(current)
         return values
 
 
@@ -278,10 +283,11 @@ class CycleFormBase(forms.Form):
 
 
 class CyclePlanForm(CycleFormBase):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: Project, access=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(_plan_fields())
         self._add_question_rows(QUESTION_ROWS)
+        add_partners_field(self, project, access=access)
         self.order_fields(["objective"])
 
 
@@ -298,6 +304,7 @@ class CycleEditForm(CurrentValuesMixin, CycleFormBase, VersionedForm):
         self.fields.update(_plan_fields())
         self._add_question_rows(max(QUESTION_ROWS, len(questions)))
         self.fields.update(self.later_fields())
+        add_partners_field(self, cycle.project, chosen=attributed_ids(cycle))
 
     @staticmethod
     def later_fields() -> dict:
@@ -333,6 +340,8 @@ class CycleEditForm(CurrentValuesMixin, CycleFormBase, VersionedForm):
             values[row["question"]] = question.question if question else ""
             values[row["prediction"]] = question.prediction if question else ""
             values[row["result"]] = question.result if question else ""
+        if "partners" in self.fields:
+            values["partners"] = attributed_ids(current)
         return values
 
 

@@ -25,6 +25,7 @@ from ..models import (
     Theme,
 )
 from ..selectors import records_of
+from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 # --- Rules shared by the forms, the API and the services ----------------------------------------
 
@@ -189,9 +190,12 @@ def session_create(
     attendees=(),
     notes: str = "",
     decisions: str = "",
+    partners=None,
 ) -> CoDesignSession:
+    """Record a session; `partners` it is attributed to (a partner's own staff: theirs, unless given)."""
     access.require_edit_project(project)
     member_ids = _check_attendees(project=project, attendees=attendees)
+    partners = default_partners(access, project) if partners is None else partners_checked(project, partners)
     session = CoDesignSession(
         organisation=project.organisation,
         project=project,
@@ -203,11 +207,12 @@ def session_create(
     session.full_clean()
     session.save()
     _set_attendees(project=project, session=session, member_ids=member_ids)
+    attribute(session, partners)
     audit(
         actor=access.user,
         action="session.create",
         obj=session,
-        changed=["held_on", "title", "notes", "decisions", "attendees"],
+        changed=["held_on", "title", "notes", "decisions", "attendees", "partners"],
     )
     return session
 
@@ -220,9 +225,10 @@ def session_update(
     session: CoDesignSession,
     expected_version: int,
     attendees=None,
+    partners=None,
     **changes,
 ) -> CoDesignSession:
-    """Change a session's details and, when `attendees` is given, who attended."""
+    """Change a session's details and, when given, who attended and which partners it is attributed to."""
     access.require_edit_project(project)
     unknown = set(changes) - SESSION_FIELDS
     if unknown:
@@ -231,17 +237,22 @@ def session_update(
     if attendees is not None:
         member_ids = _check_attendees(project=project, attendees=attendees, session=session)
     links_changed = member_ids is not None and member_ids != _attendee_ids(session)
+    partners = None if partners is None else partners_checked(project, partners)
+    partners_changed = attribution_changed(session, partners)
+    links = {"attendees": links_changed, "partners": partners_changed}
     session = save_versioned(
         obj=session,
         expected_version=expected_version,
         changes=changes,
         actor=access.user,
         action="session.update",
-        children_changed=["attendees"] if links_changed else (),
+        children_changed=[name for name, changed in links.items() if changed],
     )
 
     if links_changed:
         _set_attendees(project=project, session=session, member_ids=member_ids)
+    if partners_changed:
+        attribute(session, partners)
     return session
 
 

@@ -25,9 +25,11 @@ from ..models import (
     PdsaCycle,
     PdsaQuestion,
     Project,
+    ProjectPartner,
     Ramp,
 )
 from ..selectors import records_of
+from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 
 def _common(project: Project) -> dict:
@@ -200,21 +202,24 @@ def change_idea_create(
     status: str = ChangeIdea.Status.IDEA,
     drivers: Iterable[Driver] = (),
     sessions: Iterable[CoDesignSession] = (),
+    partners: Iterable[ProjectPartner] | None = None,
 ) -> ChangeIdea:
     access.require_edit_project(project)
     drivers, sessions = list(drivers), list(sessions)
     _check_idea_links(project, drivers, sessions)
+    partners = default_partners(access, project) if partners is None else partners_checked(project, partners)
     idea = ChangeIdea(**_common(project), title=title, description=description, origin=origin, status=status)
     idea.full_clean()
     idea.save()
     idea.project = project
     _set_links(idea, ChangeIdeaDriver, "driver", drivers)
     _set_links(idea, ChangeIdeaSession, "session", sessions)
+    attribute(idea, partners)
     audit(
         actor=access.user,
         action="change_idea.create",
         obj=idea,
-        changed=["title", "description", "origin", "status", "drivers", "sessions"],
+        changed=["title", "description", "origin", "status", "drivers", "sessions", "partners"],
     )
     return idea
 
@@ -230,9 +235,10 @@ def change_idea_update(
     expected_version: int,
     drivers: Iterable[Driver] | None = None,
     sessions: Iterable[CoDesignSession] | None = None,
+    partners: Iterable[ProjectPartner] | None = None,
     **changes,
 ) -> ChangeIdea:
-    """Change an idea's fields and, when given, replace its linked drivers and sessions."""
+    """Change an idea's fields and, when given, replace its linked drivers, sessions and partners."""
     project = idea.project
     access.require_edit_project(project)
     unknown = set(changes) - CHANGE_IDEA_FIELDS
@@ -249,6 +255,9 @@ def change_idea_update(
         children_changed.append("drivers")
     if sessions is not None and {s.pk for s in sessions} != _linked_ids(idea, ChangeIdeaSession, "session"):
         children_changed.append("sessions")
+    partners = None if partners is None else partners_checked(project, partners)
+    if attribution_changed(idea, partners):
+        children_changed.append("partners")
     idea = save_versioned(
         obj=idea,
         expected_version=expected_version,
@@ -262,6 +271,8 @@ def change_idea_update(
         _set_links(idea, ChangeIdeaDriver, "driver", drivers)
     if "sessions" in children_changed:
         _set_links(idea, ChangeIdeaSession, "session", sessions)
+    if "partners" in children_changed:
+        attribute(idea, partners)
     return idea
 
 
@@ -332,11 +343,19 @@ def _next_number(ramp: Ramp) -> int:
 
 @transaction.atomic
 def pdsa_cycle_create(
-    *, access: Access, ramp: Ramp, objective: str, questions: Iterable[dict], **plan
+    *,
+    access: Access,
+    ramp: Ramp,
+    objective: str,
+    questions: Iterable[dict],
+    partners: Iterable[ProjectPartner] | None = None,
+    **plan,
 ) -> PdsaCycle:
-    """Plan a cycle: it takes the next number in its ramp and starts as planned."""
+    """Plan a cycle: it takes the next number in its ramp and starts as planned. `partners` it is
+    attributed to (a partner's own staff: theirs, unless given)."""
     project = ramp.project
     access.require_edit_project(project)
+    partners = default_partners(access, project) if partners is None else partners_checked(project, partners)
     unknown = set(plan) - (PLAN_FIELDS - {"objective"})
     if unknown:
         raise ValueError(f"Cannot plan {', '.join(sorted(unknown))} of a cycle")
@@ -355,11 +374,13 @@ def pdsa_cycle_create(
             question=row["question"],
             prediction=row["prediction"],
         )
+    cycle.project = project
+    attribute(cycle, partners)
     audit(
         actor=access.user,
         action="pdsa_cycle.create",
         obj=cycle,
-        changed=["number", "objective", "questions", *plan],
+        changed=["number", "objective", "questions", "partners", *plan],
     )
     return cycle
 
@@ -375,6 +396,7 @@ def pdsa_cycle_update(
     cycle: PdsaCycle,
     expected_version: int,
     questions: Iterable[dict] | None = None,
+    partners: Iterable[ProjectPartner] | None = None,
     **changes,
 ) -> PdsaCycle:
     """Change any worksheet field. `questions`, when given, replaces the questions in order: each row keeps
@@ -395,6 +417,9 @@ def pdsa_cycle_update(
         {"question": q.question, "prediction": q.prediction, "result": q.result} for q in existing
     ]
     children_changed = ["questions"] if rows is not None and rows != current_rows else []
+    partners = None if partners is None else partners_checked(project, partners)
+    if attribution_changed(cycle, partners):
+        children_changed.append("partners")
     cycle = save_versioned(
         obj=cycle,
         expected_version=expected_version,
@@ -404,7 +429,9 @@ def pdsa_cycle_update(
         action="pdsa_cycle.update",
     )
     cycle.project = project
-    if children_changed:
+    if "partners" in children_changed:
+        attribute(cycle, partners)
+    if "questions" in children_changed:
         for order, row in enumerate(rows, start=1):
             if order <= len(existing):
                 question = existing[order - 1]

@@ -142,7 +142,7 @@ def session_list(request, project_id):
 def session_create(request, project_id):
     project = project_visible(access=request.access, project_id=project_id)
     request.access.require_edit_project(project)
-    form = SessionCreateForm(_posted(request), project=project)
+    form = SessionCreateForm(_posted(request), project=project, access=request.access)
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(access=request.access, project=project, **form.cleaned_data)

@@ -185,7 +185,7 @@ def idea_list(request, project_id):
 def idea_new(request, project_id):
     project = _project(request, project_id, edit=True)
     initial = {"drivers": [request.GET["driver"]]} if request.GET.get("driver") else None
-    form = ChangeIdeaForm(request.POST or None, project=project, initial=initial)
+    form = ChangeIdeaForm(request.POST or None, project=project, initial=initial, access=request.access)
     if request.method == "POST" and form.is_valid():
         try:
             idea = change_idea_create(access=request.access, project=project, **form.cleaned_data)
@@ -267,7 +267,7 @@ def cycle_url(cycle: PdsaCycle) -> str:
 @require_http_methods(["GET", "POST"])
 def cycle_new(request, project_id, ramp_id):
     ramp = _record(request, project_id, Ramp, ramp_id, edit=True)
-    form = CyclePlanForm(request.POST or None)
+    form = CyclePlanForm(request.POST or None, project=ramp.project, access=request.access)
     if request.method == "POST" and form.is_valid():
         try:
             cycle = pdsa_cycle_create(

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.access import Access
 from coproduction.selectors import projects_visible
+from programmes.models import Organisation
 
 # persona: (read A, edit A, comment on A, read B)
 MATRIX = {
@@ -18,6 +19,11 @@ MATRIX = {
     "a_member": (True, True, True, False),
     "a_partner": (True, True, True, False),
     "b_member": (False, False, False, True),
+    "a_partner_staff": (True, True, True, False),
+    "a2_partner_staff": (False, False, False, False),
+    "removed_partner_staff": (False, False, False, False),
+    "a_region_viewer": (True, False, True, False),
+    "b_region_viewer": (False, False, False, True),
     "nobody": (False, False, False, False),
 }
 
@@ -39,14 +45,20 @@ def test_each_role_reads_edits_and_comments_as_the_matrix_says(world, system_sco
 def test_the_selector_filter_agrees_with_the_object_check(world, system_scope, persona):
     access = Access.for_user(getattr(world, persona))
     visible = set(projects_visible(access=access))
-    expected = {p for p in (world.project_a, world.project_b) if access.can_read_project(p)}
+    projects = (world.project_a, world.project_a2, world.project_b)
+    expected = {p for p in projects if access.can_read_project(p)}
     assert visible == expected
 
 
 @pytest.mark.django_db
 def test_the_tenant_scope_holds_only_organisations_a_grant_reaches(world):
     assert Access.for_user(world.a_member).organisation_ids == {world.org_a.pk}
-    assert Access.for_user(world.a_viewer).organisation_ids == {world.system_a.pk, world.org_a.pk}
+    members_of_a = set(Organisation.objects.filter(system=world.system_a).values_list("pk", flat=True))
+    assert world.org_a.pk in members_of_a
+    assert Access.for_user(world.a_viewer).organisation_ids == {world.system_a.pk, *members_of_a}
+    # A partner's staff work in the lead organisation's tenant: the project's rows are the lead's.
+    assert Access.for_user(world.a_partner_staff).organisation_ids == {world.org_a.pk}
+    assert Access.for_user(world.removed_partner_staff).organisation_ids == frozenset()
     assert Access.for_user(world.coach_2).organisation_ids == {world.org_b.pk}
     assert Access.for_user(world.nobody).organisation_ids == frozenset()
 
@@ -59,7 +71,7 @@ def test_a_system_viewer_sees_the_systems_own_projects(world, system_scope):
         world.system_a, world.cohort_1, "Alpha system-wide discharge", world.programme
     )
     visible = set(projects_visible(access=Access.for_user(world.a_viewer)))
-    assert visible == {world.project_a, system_project}
+    assert visible == {world.project_a, world.project_a2, system_project}
 
 
 @pytest.mark.django_db
@@ -76,3 +88,21 @@ def test_an_inactive_user_has_no_access(world, system_scope):
     world.a_member.is_active = False
     world.a_member.save()
     assert not Access.for_user(world.a_member).can_read_project(world.project_a)
+
+
+@pytest.mark.django_db
+def test_a_partners_staff_see_their_project_and_nothing_else_of_the_lead(world, system_scope):
+    access = Access.for_user(world.a_partner_staff)
+    assert set(projects_visible(access=access)) == {world.project_a}
+    assert not access.can_read_project(world.project_a2)
+    assert access.sites_entered_by(world.project_a) == frozenset({world.partnership_a.pk})
+    assert Access.for_user(world.a_member).sites_entered_by(world.project_a) is None
+
+
+@pytest.mark.django_db
+def test_a_regional_team_reads_the_projects_of_its_regions_systems(world, system_scope):
+    assert set(projects_visible(access=Access.for_user(world.a_region_viewer))) == {
+        world.project_a,
+        world.project_a2,
+    }
+    assert set(projects_visible(access=Access.for_user(world.b_region_viewer))) == {world.project_b}

@@ -128,10 +128,12 @@ API_OWNERS = {
     "/api/v1/dashboards/coach/": "coach_1",
     "/api/v1/calls/group/": "coach_1",
     "/api/v1/dashboards/system/": "a_viewer",
+    "/api/v1/dashboards/region/": "a_region_viewer",
     "/api/v1/dashboards/programme/": "programme_admin",
     "/api/v1/organisations/{organisation_id}/reports/": "a_admin",
     "/api/v1/systems/{system_id}/reports/": "a_viewer",
     "/api/v1/cohorts/{cohort_id}/reports/": "coach_1",
+    "/api/v1/regions/{region_id}/reports/": "a_region_viewer",
 }
 OWNERS = {
     "call_create": "coach_1",  # coaches schedule and record calls
@@ -144,6 +146,8 @@ OWNERS = {
     "api_organisation_reports": "a_admin",
     "api_system_reports": "a_viewer",
     "api_cohort_reports": "coach_1",
+    "report_request_region": "a_region_viewer",  # NHS England's regional team asks for its region's report
+    "api_region_reports": "a_region_viewer",
 }
 # Outsiders of A's project: B's people, a partner's staff on A's other project (same lead organisation), a
 # partner's staff whose partnership on A's project has ended, and the regional team of B's region.

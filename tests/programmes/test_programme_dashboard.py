@@ -133,9 +133,10 @@ def test_the_api_gives_cohorts_assignments_and_projects_needing_support(world, c
     assert cohort["enrolments"]["active"] == 1 and cohort["coaches"][0]["email"] == "coach.one@example.org"
     assert {p["title"] for p in data["projects_without_recent_call"]} == {
         world.project_a.title,
+        world.project_a2.title,
         world.project_b.title,
     }
-    assert data["projects_without_buddy"] == []
+    assert [p["title"] for p in data["projects_without_buddy"]] == [world.project_a2.title]
 
 
 @pytest.mark.parametrize("url", [URL, API])
@@ -164,10 +165,10 @@ def test_buddy_forms_come_a_page_at_a_time_and_each_support_link_finds_its_page(
     first = client.get(URL).content.decode()
     buddies = first.split('id="buddies"')[1]
     assert buddies.count('<section id="project-') == PAGE_SIZE
-    assert "And 32 more without a buddy (52 in all)" in first  # the world's two projects have buddies
+    # the world's first two projects have buddies, A's second has none
+    assert "And 33 more without a buddy (53 in all)" in first
     second = client.get(URL + f"?programme={world.programme.pk}&buddies_page=2").content.decode()
-    assert second.split('id="buddies"')[1].count('<section id="project-') == 4
-    last = sorted(
-        ["Alpha wayfinding project", "Beta discharge project"] + [f"Paged project {n:02d}" for n in range(52)]
-    )[-1]
+    assert second.split('id="buddies"')[1].count('<section id="project-') == 5
+    world_titles = [world.project_a.title, world.project_a2.title, world.project_b.title]
+    last = sorted(world_titles + [f"Paged project {n:02d}" for n in range(52)])[-1]
     assert last in second.split('id="buddies"')[1] and last not in buddies

@@ -38,9 +38,10 @@ def test_the_rollup_counts_projects_by_icon_group_and_phase(world, client_of, sy
         system_dashboard(access=Access.for_user(world.a_viewer), system_id="").rows
     )
     phase = world.project_a.phase.name
-    assert rollup.phases == [phase] and rollup.total == 2 and rollup.totals == [2]
+    # A's two projects with data, and A's second project with no aim measure yet
+    assert rollup.phases == [phase] and rollup.total == 3 and rollup.totals == [3]
     by_group = {line["group"]: line["total"] for line in rollup.lines}
-    assert sum(by_group.values()) == 2 and by_group["no_data"] == 0
+    assert sum(by_group.values()) == 3 and by_group["no_data"] == 1
     body = client_of(world.a_viewer).get(URL).content.decode()
     assert (
         "Projects by variation and phase" in body
@@ -106,17 +107,21 @@ def test_it_does_not_exist_for_anyone_else(world, client_of, persona):
 def test_the_filters_narrow_the_table_and_the_csv(world, client_of):
     client = client_of(world.a_viewer)
     phase = world.project_a.phase.name
-    assert [row["Project"] for row in _rows(client, f"?phase={phase}")] == [world.project_a.title]
-    assert _rows(client, "?phase=Nowhere") == [] and _rows(client, "?icon=no_data") == []
-    body = client.get(URL + "?icon=no_data").content.decode()
+    assert [row["Project"] for row in _rows(client, f"?phase={phase}")] == [
+        world.project_a2.title,
+        world.project_a.title,
+    ]
+    assert _rows(client, "?phase=Nowhere") == [] and _rows(client, "?icon=concern") == []
+    assert [row["Project"] for row in _rows(client, "?icon=no_data")] == [world.project_a2.title]
+    body = client.get(URL + "?icon=concern").content.decode()
     assert "No projects match these filters." in body
 
 
 def test_the_api_gives_rows_rollup_and_measures(world, client_of):
     data = client_of(world.a_viewer).get(API + f"?system={world.system_a.pk}").json()
     assert data["system"]["name"] == "Alpha ICS"
-    assert [row["title"] for row in data["rows"]] == [world.project_a.title]
-    assert data["rollup"]["total"] == 1
+    assert [row["title"] for row in data["rows"]] == [world.project_a2.title, world.project_a.title]
+    assert data["rollup"]["total"] == 2
     measure = data["measures"][0]
     assert measure["latest_value"] == 80.0 and len(measure["recent_values"]) == 12
     assert client_of(world.a_viewer).get(API + f"?system={world.system_b.pk}").status_code == 404

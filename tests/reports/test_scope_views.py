@@ -17,6 +17,7 @@ PAGES = {
     "organisation": ("report_request_organisation", "organisation_id", "org_a", "organisations"),
     "system": ("report_request_system", "system_id", "system_a", "systems"),
     "cohort": ("report_request_cohort", "cohort_id", "cohort_1", "cohorts"),
+    "region": ("report_request_region", "region_id", "region_a", "regions"),
 }
 
 
@@ -44,7 +45,7 @@ def test_the_request_page_offers_the_kinds_and_asking_redirects_to_the_run(
     page = client.get(page_url(world, kind))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Progress reports" in body and "1 project here" in body
+    assert "Progress reports" in body and "2 projects here" in body  # A's two projects
     options = re.findall(r'<option value="(\w+)"', body)
     assert options == ReportRun.Kind.values, "the reusable form offers exactly the kinds a run may have"
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,6 +110,7 @@ def test_outsiders_get_404_on_every_scopes_pages(world, client_of, system_scope)
     for kind, outsiders in {
         "organisation": (world.b_viewer, world.coach_2, world.a_member),
         "cohort": (world.coach_2, world.a_viewer, world.a_admin),
+        "region": (world.b_region_viewer, world.a_viewer, world.coach_1, world.a_partner_staff),
     }.items():
         for outsider in outsiders:
             client = client_of(outsider)

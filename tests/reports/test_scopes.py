@@ -25,7 +25,7 @@ from .helpers import pdf_text
 
 pytestmark = pytest.mark.urls("tests.reports.urls")
 
-SYSTEM, ORGANISATION, COHORT = "system", "organisation", "cohort"
+SYSTEM, ORGANISATION, COHORT, REGION = "system", "organisation", "cohort", "region"
 
 
 def ask(world, user, kind, target, report_kind="pdf") -> ReportRun:
@@ -53,7 +53,11 @@ def test_a_system_report_holds_the_systems_providers_projects_and_nothing_of_ano
 ):
     organisation, project = second_provider
     run = ask(world, world.programme_admin, SYSTEM, world.system_a)
-    assert set(run.parameters["project_ids"]) == {str(world.project_a.pk), str(project.pk)}
+    assert set(run.parameters["project_ids"]) == {
+        str(world.project_a.pk),
+        str(world.project_a2.pk),
+        str(project.pk),
+    }
     assert run.organisation_id in {world.org_a.pk, organisation.pk}
     assert run_organisation_ids(run_id=run.pk) == {world.org_a.pk, organisation.pk}
     render_report_task.apply(args=[str(run.pk)])  # the task opens the scope of those two organisations only
@@ -74,11 +78,15 @@ def test_a_system_report_holds_the_systems_providers_projects_and_nothing_of_ano
 def test_a_report_holds_only_the_projects_its_requester_may_read(world, second_provider, system_scope):
     _, project = second_provider
     run = ask(world, world.coach_1, SYSTEM, world.system_a)  # coach of cohort 1: not the cohort 2 project
-    assert run.parameters["project_ids"] == [str(world.project_a.pk)]
+    assert run.parameters["project_ids"] == [str(world.project_a2.pk), str(world.project_a.pk)]
     assert run.organisation == world.org_a
     assert run_visible(access=Access.for_user(world.coach_1), run_id=run.pk) == run
     viewer_run = ask(world, world.a_viewer, SYSTEM, world.system_a)
-    assert set(viewer_run.parameters["project_ids"]) == {str(world.project_a.pk), str(project.pk)}
+    assert set(viewer_run.parameters["project_ids"]) == {
+        str(world.project_a.pk),
+        str(world.project_a2.pk),
+        str(project.pk),
+    }
     with pytest.raises(Http404):  # the coach may not read one of its projects, so not the run either
         run_visible(access=Access.for_user(world.coach_1), run_id=viewer_run.pk)
 
@@ -89,14 +97,14 @@ def test_a_report_holds_only_the_projects_its_requester_may_read(world, second_p
         (
             ORGANISATION,
             "org_a",
-            ["a_admin", "a_viewer", "coach_1", "programme_admin"],
+            ["a_admin", "a_viewer", "coach_1", "programme_admin", "a_region_viewer"],
             ["a_member", "a_partner", "a_buddy", "b_viewer", "coach_2", "b_member", "nobody"],
         ),
         (
             SYSTEM,
             "system_a",
-            ["a_viewer", "coach_1", "programme_admin"],
-            ["a_member", "a_admin", "a_buddy", "b_viewer", "coach_2", "nobody"],
+            ["a_viewer", "coach_1", "programme_admin", "a_region_viewer"],
+            ["a_member", "a_admin", "a_buddy", "b_viewer", "coach_2", "b_region_viewer", "nobody"],
         ),
         (
             COHORT,
@@ -104,12 +112,20 @@ def test_a_report_holds_only_the_projects_its_requester_may_read(world, second_p
             ["coach_1", "programme_admin"],
             ["a_member", "a_admin", "a_viewer", "coach_2", "nobody"],
         ),
+        (
+            REGION,
+            "region_a",
+            ["a_region_viewer", "programme_admin"],
+            ["b_region_viewer", "a_viewer", "coach_1", "a_member", "a_partner_staff", "nobody"],
+        ),
     ],
 )
 def test_who_may_ask_for_a_scopes_report(world, system_scope, kind, target, allowed, refused):
     for name in allowed:
         run = ask(world, getattr(world, name), kind, getattr(world, target))
-        assert run.scope_kind == kind and run.parameters["project_ids"] == [str(world.project_a.pk)], name
+        # A's two projects, by title
+        expected = [str(world.project_a2.pk), str(world.project_a.pk)]
+        assert run.scope_kind == kind and run.parameters["project_ids"] == expected, name
     for name in refused:
         with pytest.raises(Http404):
             ask(world, getattr(world, name), kind, getattr(world, target))
@@ -197,7 +213,9 @@ def test_spreadsheets_of_a_scope_have_a_project_column(world, second_provider, s
         cycles = list(workbook["PDSA cycles"].iter_rows(values_only=True))
         assert cycles[0][0] == "Project" and cycles[1][0] == world.project_a.title
         summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True)]
-        assert summary == ["Project", world.project_a.title, project.title], "by organisation, then title"
+        assert summary == ["Project", world.project_a2.title, world.project_a.title, project.title], (
+            "by organisation, then title"
+        )
     else:
         text = content.decode("utf-8-sig")
         assert "Summary\r\nProject,Organisation,Phase" in text
@@ -213,3 +231,27 @@ def test_several_projects_are_read_in_the_same_number_of_queries_as_one(world, s
     one = queries_for([world.project_a])
     three = queries_for(list(Project.objects.select_related("organisation")))
     assert one == three
+
+
+def test_the_region_report_holds_its_systems_projects_and_nothing_of_another_region(
+    world, second_provider, system_scope, media
+):
+    _, project = second_provider
+    system_wide = make_project(world.system_a, world.cohort_1, "Alpha system-wide discharge", world.programme)
+    run = ask(world, world.a_region_viewer, REGION, world.region_a)
+    assert set(run.parameters["project_ids"]) == {
+        str(world.project_a.pk),
+        str(world.project_a2.pk),
+        str(project.pk),
+        str(system_wide.pk),
+    }
+    assert run.parameters["scope_name"] == "South West"
+    render_report_task.apply(args=[str(run.pk)])
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE
+    text = pdf_text(run.file.read())
+    assert world.project_a.title in text and system_wide.title in text
+    assert world.project_b.title not in text
+    assert run_visible(access=Access.for_user(world.a_region_viewer), run_id=run.pk) == run
+    with pytest.raises(Http404):
+        run_visible(access=Access.for_user(world.b_region_viewer), run_id=run.pk)

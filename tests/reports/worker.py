@@ -1,6 +1,9 @@
 """A real Celery worker for the pdf queue, on real Redis and the real test database. A module of its own so
 the browser tests can use it too. It needs the `media` fixture (tests/reports/conftest.py): the worker writes
-reports where `media` points the test's storage."""
+reports where `media` points the test's storage.
+
+The database is flushed after each test that shares it with a worker; a serialized rollback puts back the
+rows the migrations made (the seven regions), which the world needs."""
 
 import pytest
 from django.conf import settings
@@ -9,7 +12,7 @@ from tests.workers import running_worker
 
 
 @pytest.fixture
-def pdf_worker(redis_url, transactional_db, tmp_path, media):
+def pdf_worker(redis_url, django_db_serialized_rollback, transactional_db, tmp_path, media):
     with running_worker(
         redis_url=redis_url,
         tmp_path=tmp_path,
