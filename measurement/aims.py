@@ -3,7 +3,8 @@ its data stamp; and the aim measures' facts for dashboards and monthly returns, 
 
 Readers load the measures (one query) and `cache.get_many` their summaries; only the measures whose stamp
 has no entry yet have their points and marks loaded, in one query each for all of them
-(docs/adr/005-dashboard-cache.md).
+(docs/adr/005-dashboard-cache.md). A measure recorded per partner site is summarised by its pathway, summed
+from the sites' points as `measurement.analysis` sums them.
 """
 
 import uuid
@@ -17,13 +18,14 @@ from django.core.cache import cache
 from coproduction.models import Project
 
 from .analysis import _value as measure_value
+from .analysis import pathway_rows
 from .models import DataPoint, Measure, PeriodMark
 from .spc import analyse
 
 SPARKLINE_POINTS = 26
 # Entries are never stale (a change gives a new key); the timeout only lets unused ones go.
 CACHE_SECONDS = 14 * 24 * 60 * 60
-KEY_FORMAT = 1  # raise when MeasureSummary changes shape, so old entries are not read
+KEY_FORMAT = 2  # raise when MeasureSummary changes shape, so old entries are not read
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,19 @@ def measure_summaries(measures: Iterable[Measure]) -> dict[uuid.UUID, MeasureSum
 def _summarise(measures: list[Measure]) -> dict[uuid.UUID, MeasureSummary]:
     organisation_ids = {measure.organisation_id for measure in measures}
     points = defaultdict(list)
-    for row in (
+    site_points = defaultdict(lambda: defaultdict(list))
+    for measure_id, site_id, start, numerator, denominator in (
         DataPoint.objects.filter(organisation_id__in=organisation_ids, measure__in=measures)
         .order_by()
-        .values_list("measure_id", "period_start", "numerator", "denominator")
+        .values_list("measure_id", "site_id", "period_start", "numerator", "denominator")
     ):
-        points[row[0]].append(row[1:])
+        if site_id is None:
+            points[measure_id].append((start, numerator, denominator))
+        else:
+            site_points[measure_id][site_id].append((start, numerator, denominator, ""))
+    for measure in measures:
+        if measure.per_site:
+            points[measure.pk] = [row[:3] for row in pathway_rows(measure, site_points[measure.pk])]
     rebases = defaultdict(set)
     for measure_id, start in PeriodMark.objects.filter(
         organisation_id__in=organisation_ids, measure__in=measures, kind=PeriodMark.Kind.REBASE

@@ -1,15 +1,21 @@
 """The measurement API: measures, their data (with an atomic bulk upsert) and the engine's analysis."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, Pagination
+from coproduction.models import ProjectPartner
 from coproduction.selectors import project_visible
+from coproduction.selectors_partners import partners_of
 
-from .analysis import measure_analysis
+from .analysis import measure_analysis, site_analysis
 from .charts import chart_finding
 from .forms import MEASURE_FIELDS
 from .models import DataPoint, Measure
@@ -39,9 +45,17 @@ class MeasureUpdateInput(MeasureInput):
 
 
 class PointSerializer(serializers.ModelSerializer):
+    site = serializers.UUIDField(
+        source="site_id",
+        required=False,
+        allow_null=True,
+        help_text="The partner site (a partnership id of the project) of a measure recorded per site; "
+        "leave it out for a measure of the whole project.",
+    )
+
     class Meta:
         model = DataPoint
-        fields = ["measure", "period_start", "numerator", "denominator", "note"]
+        fields = ["measure", "site", "period_start", "numerator", "denominator", "note"]
         read_only_fields = ["measure"]
         extra_kwargs = {"note": {"required": False}, "denominator": {"required": False}}
         validators = []  # uniqueness is the upsert's job
@@ -49,6 +63,24 @@ class PointSerializer(serializers.ModelSerializer):
 
 class PointsInput(serializers.Serializer):
     points = PointSerializer(many=True, allow_empty=False)
+
+
+SITE_PARAMETER = OpenApiParameter(
+    "site", OpenApiTypes.UUID, description="One partner site (partnership id) of a measure recorded per site"
+)
+
+
+def _site_asked(request, measure: Measure) -> uuid.UUID | None:
+    """The `?site=` of a per-site measure: a partnership of the measure's project, else not found."""
+    wanted = request.query_params.get("site")
+    if not wanted:
+        return None
+    if not measure.per_site:
+        raise serializers.ValidationError({"site": "This measure is for the whole project, not per site"})
+    try:
+        return partners_of(project=measure.project).get(pk=wanted).pk
+    except (ProjectPartner.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("No such site") from error
 
 
 class MeasureListApi(BaseApi):
@@ -91,16 +123,28 @@ class MeasureDetailApi(BaseApi):
         version = changes.pop("version", None)
         if version is None:
             raise serializers.ValidationError({"version": "Send the version you last read"})
-        measure = measure_update(access=request.access, measure=measure, expected_version=version, **changes)
+        try:
+            measure = measure_update(
+                access=request.access, measure=measure, expected_version=version, **changes
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
         return Response(MeasureOutput(measure).data)
 
 
 class PointListApi(BaseApi):
-    @extend_schema(responses=PointSerializer(many=True), operation_id="measure_points_list")
+    @extend_schema(
+        responses=PointSerializer(many=True),
+        parameters=[SITE_PARAMETER],
+        operation_id="measure_points_list",
+    )
     def get(self, request, project_id, measure_id):
         measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        points = points_of(measure).order_by("period_start", "site__site_name")
+        if site := _site_asked(request, measure):
+            points = points.filter(site_id=site)
         paginator = Pagination()
-        page = paginator.paginate_queryset(points_of(measure), request, view=self)
+        page = paginator.paginate_queryset(points, request, view=self)
         return paginator.get_paginated_response(PointSerializer(page, many=True).data)
 
     @extend_schema(request=PointsInput, responses={200: None}, operation_id="measure_points_upsert")
@@ -110,7 +154,13 @@ class PointListApi(BaseApi):
         data = PointsInput(data=request.data)
         data.is_valid(raise_exception=True)
         points = [
-            PointInput(p["period_start"], p["numerator"], p.get("denominator"), p.get("note", ""))
+            PointInput(
+                p["period_start"],
+                p["numerator"],
+                p.get("denominator"),
+                p.get("note", ""),
+                site=str(p["site_id"]) if p.get("site_id") else None,
+            )
             for p in data.validated_data["points"]
         ]
         try:
@@ -129,17 +179,26 @@ class PointListApi(BaseApi):
 
 
 class AnalysisApi(BaseApi):
-    @extend_schema(responses={200: dict}, operation_id="measure_analysis_retrieve")
+    @extend_schema(
+        responses={200: dict}, parameters=[SITE_PARAMETER], operation_id="measure_analysis_retrieve"
+    )
     def get(self, request, project_id, measure_id):
-        """The SPC engine's result for the measure (`?chart=run|p|xmr`, default the measure's chart)."""
+        """The SPC engine's result for the measure (`?chart=run|p|xmr`, default the measure's chart): of a
+        measure recorded per site, the whole pathway's (`pathway` is true), or one site's (`?site=`)."""
         measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
         chart = request.query_params.get("chart") or measure.default_chart
         if chart not in {"run", "p", "xmr"} or (chart == "p" and not measure.has_denominator):
             raise serializers.ValidationError({"chart": "Choose run, p (percentages only) or xmr"})
-        analysis = measure_analysis(measure, chart=chart)
+        site = _site_asked(request, measure)
+        if site:
+            analysis = site_analysis(measure, site_id=site, chart=chart)
+        else:
+            analysis = measure_analysis(measure, chart=chart)
         return Response(
             {
                 "measure": measure.pk,
+                "site": site,
+                "pathway": analysis.pathway,
                 "chart": chart,
                 "finding": chart_finding(measure, analysis),
                 "periods": [period.start.isoformat() for period in analysis.periods],

@@ -11,9 +11,9 @@ from html import escape
 
 import vl_convert
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 
-from coproduction.models import PdsaCycle
+from coproduction.models import PdsaCycle, PdsaCyclePartner
 
 from .analysis import MeasureAnalysis
 from .models import Measure
@@ -53,15 +53,21 @@ class Cycle:
     starts_on: str
 
 
-def project_cycles(measure: Measure) -> list[Cycle]:
-    cycles = (
-        PdsaCycle.objects.filter(
-            project_id=measure.project_id, organisation_id=measure.organisation_id, starts_on__isnull=False
-        )
-        .select_related("ramp")
-        .order_by("starts_on")
+def project_cycles(measure: Measure, *, site_id: str = "") -> list[Cycle]:
+    """The project's PDSA cycles that started; for one partner site's chart, only those of that partner or
+    of no partner in particular (the whole pathway's)."""
+    cycles = PdsaCycle.objects.filter(
+        project_id=measure.project_id, organisation_id=measure.organisation_id, starts_on__isnull=False
     )
-    return [Cycle(f"{cycle.ramp.title} {cycle.number}", cycle.starts_on.isoformat()) for cycle in cycles]
+    if site_id:
+        attributed = PdsaCyclePartner.objects.filter(
+            organisation_id=measure.organisation_id, cycle=OuterRef("pk")
+        )
+        cycles = cycles.filter(~Exists(attributed) | Exists(attributed.filter(partner_id=site_id)))
+    return [
+        Cycle(f"{cycle.ramp.title} {cycle.number}", cycle.starts_on.isoformat())
+        for cycle in cycles.select_related("ramp").order_by("starts_on")
+    ]
 
 
 def point_category(analysis: MeasureAnalysis, index: int) -> str:
@@ -284,41 +290,56 @@ def _cycles_fingerprint(measure: Measure) -> str:
     return str(changed)
 
 
-def measure_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, small: bool = False) -> str:
-    """The chart as accessible SVG markup, from cache when neither data, measure nor cycles changed."""
+def measure_chart_svg(
+    measure: Measure, analysis: MeasureAnalysis, *, small: bool = False, site_name: str = ""
+) -> str:
+    """The chart as accessible SVG markup, from cache when neither data, measure nor cycles changed. One
+    site's chart of a per-site measure (`analysis.site_id`) is drawn compact, for small multiples, and named
+    by `site_name`."""
     if not analysis.has_data:
         return ""
     fingerprint = hashlib.sha256(
-        f"{analysis.measure_id}:{analysis.chart}:{len(analysis.periods)}:{analysis.result['points'][-1]}:"
-        f"{measure.version}:{measure.updated_at}:{_cycles_fingerprint(measure)}:{small}".encode()
+        f"{analysis.measure_id}:{analysis.site_id}:{site_name}:{analysis.chart}:{len(analysis.periods)}:"
+        f"{analysis.result['points'][-1]}:{measure.version}:{measure.updated_at}:"
+        f"{_cycles_fingerprint(measure)}:{small}".encode()
     ).hexdigest()[:24]
     key = f"measure-chart:{fingerprint}"
     svg = cache.get(key)
     if svg is None:
-        svg = render_svg(measure, analysis, project_cycles(measure), small=small)
+        cycles = project_cycles(measure, site_id=analysis.site_id)
+        svg = render_svg(measure, analysis, cycles, small=small, site_name=site_name)
         cache.set(key, svg, CACHE_SECONDS)
     return svg
 
 
 def render_svg(
-    measure: Measure, analysis: MeasureAnalysis, cycles: list[Cycle], *, small: bool = False
+    measure: Measure,
+    analysis: MeasureAnalysis,
+    cycles: list[Cycle],
+    *,
+    small: bool = False,
+    site_name: str = "",
 ) -> str:
-    spec = chart_spec(
-        measure, analysis, [] if small else cycles, width=260 if small else 640, height=110 if small else 260
-    )
-    if small:
-        # A thumbnail: its finding is in <desc> and on the card; axis titles and a legend would crowd it.
-        spec["config"]["axis"].update({"labelFontSize": 10, "tickCount": 3})
+    compact = bool(analysis.site_id)
+    width, height = (260, 110) if small else (320, 170) if compact else (640, 260)
+    spec = chart_spec(measure, analysis, [] if small else cycles, width=width, height=height)
+    if small or compact:
+        # A thumbnail or one of several sites: its finding is in <desc> and beside it; axis titles and a
+        # legend would crowd it.
+        spec["config"]["axis"].update({"labelFontSize": 10, "tickCount": 3 if small else 4})
         spec["config"]["legend"] = {"disable": True}
         for layer in spec["layer"]:
             if "y" in layer.get("encoding", {}):
                 layer["encoding"]["y"]["title"] = None
     svg = _to_svg(spec)
+    if site_name:
+        title = f"{measure.name}, {site_name}: {CHART_NAMES[analysis.chart]}"
+    elif analysis.pathway:
+        title = f"{measure.name}, the whole pathway: {CHART_NAMES[analysis.chart]}"
+    else:
+        title = f"{measure.name}: {CHART_NAMES[analysis.chart]}"
     return _accessible(
-        svg,
-        title=f"{measure.name}: {CHART_NAMES[analysis.chart]}",
-        desc=chart_finding(measure, analysis),
-        element_id=f"chart-{analysis.measure_id[:8]}",
+        svg, title=title, desc=chart_finding(measure, analysis), element_id=analysis.element_id
     )
 
 

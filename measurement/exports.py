@@ -1,11 +1,15 @@
 """CSV import and CSV / XLSX export of measure data. The import reads the whole file first and reports every
-problem with its row and column; the service then saves all rows or none."""
+problem with its row and column; the service then saves all rows or none. A measure recorded per partner
+site takes a `site` column (the site's name or its organisation's); exports always carry one, blank for a
+measure of the whole project, so an export can be imported again."""
 
 import csv
 import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+
+from coproduction.models import ProjectPartner
 
 from .models import Measure
 from .points import PointError, PointInput, parse_date, parse_number
@@ -21,17 +25,25 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def template_csv(measure: Measure) -> str:
+def template_csv(measure: Measure, *, site: ProjectPartner | None = None) -> str:
+    """The columns to fill in and an example row; a per-site measure's starts with the site (`site`, one
+    the reader may enter, names it in the example)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
     example_denominator = "10" if measure.has_denominator else ""
-    writer.writerow([measure.starts_on.isoformat(), "7", example_denominator, "optional note"])
+    example = [measure.starts_on.isoformat(), "7", example_denominator, "optional note"]
+    if measure.per_site:
+        writer.writerow(["site", *COLUMNS])
+        writer.writerow([site.site_name if site else "the site's name", *example])
+    else:
+        writer.writerow(COLUMNS)
+        writer.writerow(example)
     return out.getvalue()
 
 
-def parse_csv(data: bytes) -> list[PointInput]:
-    """Rows of the file as point inputs; raises ImportRejected listing every unreadable cell."""
+def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
+    """Rows of the file as point inputs; raises ImportRejected listing every unreadable cell. With
+    `site_column` (a measure recorded per site) the file must name each row's site; the service checks it."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejected([PointError(None, "file", "The file is larger than 5 MB")])
     try:
@@ -42,7 +54,8 @@ def parse_csv(data: bytes) -> list[PointInput]:
         ) from error
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in ("period_start", "numerator") if name not in header]
+    required = ("site", "period_start", "numerator") if site_column else ("period_start", "numerator")
+    missing = [name for name in required if name not in header]
     if missing:
         raise ImportRejected(
             [
@@ -78,7 +91,16 @@ def parse_csv(data: bytes) -> list[PointInput]:
             denominator = None
         if period is not None and numerator is not None:
             points.append(
-                (row_number, PointInput(period, numerator, denominator, (row.get("note") or "")[:300]))
+                (
+                    row_number,
+                    PointInput(
+                        period,
+                        numerator,
+                        denominator,
+                        (row.get("note") or "")[:300],
+                        site=(row.get("site") or "").strip() or None,
+                    ),
+                )
             )
     if errors:
         raise ImportRejected(errors)
@@ -89,9 +111,10 @@ def parse_csv(data: bytes) -> list[PointInput]:
 
 def _rows(measures: Iterable[Measure]) -> Iterable[list]:
     for measure in measures:
-        for point in points_of(measure):
+        for point in points_of(measure).select_related("site").order_by("period_start", "site__site_name"):
             yield [
                 measure.name,
+                point.site.site_name if point.site else "",
                 point.period_start.isoformat(),
                 point.numerator,
                 "" if point.denominator is None else point.denominator,
@@ -102,7 +125,7 @@ def _rows(measures: Iterable[Measure]) -> Iterable[list]:
 def export_csv(measures: Iterable[Measure]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["measure", *COLUMNS])
+    writer.writerow(["measure", "site", *COLUMNS])
     writer.writerows(_rows(measures))
     return out.getvalue()
 
@@ -110,9 +133,11 @@ def export_csv(measures: Iterable[Measure]) -> str:
 def export_xlsx(measures: Iterable[Measure]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
-    sheet.append(["measure", *COLUMNS])
-    for row in _rows(measures):
-        sheet.append([row[0], row[1], float(row[2]), "" if row[3] == "" else float(row[3]), row[4]])
+    sheet.append(["measure", "site", *COLUMNS])
+    for measure, site, period, numerator, denominator, note in _rows(measures):
+        sheet.append(
+            [measure, site, period, float(numerator), "" if denominator == "" else float(denominator), note]
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -11,6 +11,12 @@ class MeasureForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, has_partners: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_partners:
+            # Recording per site only means something in a project with partner organisations.
+            del self.fields["per_site"]
+
     class Meta:
         model = Measure
         fields = MEASURE_FIELDS
@@ -39,7 +45,7 @@ class MeasureForm(forms.ModelForm):
         return data
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in MEASURE_FIELDS}
+        return {name: self.cleaned_data[name] for name in MEASURE_FIELDS if name in self.fields}
 
     def add_stale_error(self, current) -> None:
         self.add_error(

@@ -1,10 +1,17 @@
-"""One validation for a period's data, whoever enters it: the grid, the quick tally, a CSV import, the API."""
+"""One validation for a period's data, whoever enters it: the grid, the quick tally, a CSV import, the API,
+and one answer to "whose site may this person enter" for a measure recorded per partner site."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+
+from accounts.access import Access
+from coproduction.models import ProjectPartner
+from coproduction.selectors_partners import partners_of
 
 from .models import Measure
 from .periods import describe_period, is_period_start, period_start
@@ -16,6 +23,8 @@ class PointInput:
     numerator: Decimal
     denominator: Decimal | None
     note: str = ""
+    # The partner site, as written: a partnership id, its site name or its organisation's name.
+    site: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,3 +102,75 @@ def validate_point(
             f"A measure in {measure.get_unit_display().lower()} has no denominator; leave it empty",
         )
     return errors
+
+
+def require_data_entry(access: Access, measure: Measure) -> None:
+    """Whoever may change the project's records may enter its data, except that a partner organisation's
+    staff enter only their own site's data, so never that of a measure of the whole project."""
+    access.require_edit_project(measure.project)
+    if not measure.per_site and access.sites_entered_by(measure.project) is not None:
+        raise PermissionDenied(
+            "This measure is for the whole project, not recorded per site: only the lead organisation's "
+            "team enters its data"
+        )
+
+
+class SiteCheck:
+    """Which partner site a point belongs to, and whether this person may enter it: a measure recorded per
+    site needs a site that is a current partner of the project (for a partner's staff, one of their own);
+    a measure of the whole project takes none. Reads the project's partners once, for any number of rows."""
+
+    def __init__(self, *, measure: Measure, allowed: frozenset[uuid.UUID] | None):
+        self.measure = measure
+        self.allowed = allowed  # Access.sites_entered_by: None for any site
+        self.today = timezone.localdate()
+        self.partners = list(partners_of(project=measure.project)) if measure.per_site else []
+
+    @classmethod
+    def of(cls, access: Access, measure: Measure) -> "SiteCheck":
+        return cls(measure=measure, allowed=access.sites_entered_by(measure.project))
+
+    def entry_sites(self) -> list[ProjectPartner]:
+        """The sites this person may enter, by site name."""
+        return [partner for partner in self.partners if self.problem(partner) is None]
+
+    def problem(self, partner: ProjectPartner) -> str | None:
+        if not partner.is_current(self.today):
+            if partner.joined_on > self.today:
+                return f"{partner.site_name} does not join the project until {partner.joined_on:%-d %b %Y}"
+            return f"{partner.site_name} is no longer a partner of this project"
+        if self.allowed is not None and partner.pk not in self.allowed:
+            own = [p.site_name for p in self.partners if p.pk in self.allowed]
+            return f"You can enter data only for {' and '.join(own) if own else 'your own site'}"
+        return None
+
+    def find(self, text: str) -> list[ProjectPartner]:
+        wanted = str(text).strip().casefold()
+        return [
+            partner
+            for partner in self.partners
+            if wanted
+            in (str(partner.pk), partner.site_name.casefold(), partner.partner_organisation.name.casefold())
+        ]
+
+    def resolve(
+        self, text: str | None, *, row: int | None = None
+    ) -> tuple[ProjectPartner | None, list[PointError]]:
+        """The site `text` names, or the problems with it."""
+        given = text is not None and str(text).strip() != ""
+        refuse = lambda message: (None, [PointError(row, "site", message)])  # noqa: E731
+        if not self.measure.per_site:
+            if given:
+                return refuse(
+                    "This measure is for the whole project, not recorded per site: leave the site empty"
+                )
+            return None, []
+        if not given:
+            return refuse("Say which partner site the data is for")
+        found = self.find(text)
+        if not found:
+            return refuse(f"'{text}' is not a partner site of this project")
+        if len(found) > 1:
+            return refuse(f"'{text}' names more than one site: use the partner organisation's name")
+        problem = self.problem(found[0])
+        return (None, [PointError(row, "site", problem)]) if problem else (found[0], [])

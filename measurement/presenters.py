@@ -4,11 +4,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.access import Access
+from coproduction.models import ProjectPartner
+from coproduction.selectors_partners import partners_of
+from programmes.models import Organisation
 
-from .analysis import RUN_RULES, MeasureAnalysis, measure_analysis
+from .analysis import (
+    RUN_RULES,
+    MeasureAnalysis,
+    measure_analysis,
+    site_analyses,
+    site_analysis,
+    sites_add_up,
+)
 from .charts import chart_finding, chart_key, measure_chart_svg
 from .icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from .models import Measure
@@ -51,6 +62,11 @@ class MeasurePresenter:
     @cached_property
     def svg(self) -> str:
         return mark_safe(measure_chart_svg(self.measure, self.analysis))  # noqa: S308 - escaped when built
+
+    @property
+    def title_suffix(self) -> str:
+        """What the chart's series is, after the measure's name: the pathway of a per-site measure."""
+        return ", the whole pathway" if self.measure.per_site else ""
 
     @cached_property
     def small_svg(self) -> str:
@@ -151,6 +167,7 @@ class MeasurePresenter:
             rows.append(
                 {
                     "label": period.label,
+                    "sites": period.sites,
                     "numerator": f"{period.numerator:g}",
                     "denominator": "" if period.denominator is None else f"{period.denominator:g}",
                     "value": f"{period.value:.1f}",
@@ -165,6 +182,48 @@ class MeasurePresenter:
     def can_edit(self) -> bool:
         return self.access.can_edit_project(self.measure.project)
 
+    @property
+    def can_enter_data(self) -> bool:
+        """A partner organisation's staff enter only their own site's data (measurement.points)."""
+        return self.can_edit and (
+            self.measure.per_site or self.access.sites_entered_by(self.measure.project) is None
+        )
+
+    @property
+    def sites_add_up(self) -> bool:
+        return sites_add_up(self.measure)
+
+    @cached_property
+    def sites(self) -> list["SitePresenter"]:
+        """A per-site measure's small multiples: every current partner site, and past ones with data."""
+        if not self.measure.per_site:
+            return []
+        with_data = site_analyses(self.measure, chart=self.chart_kind)
+        today = timezone.localdate()
+        return [
+            SitePresenter(
+                self.measure,
+                self.access,
+                chart=self.chart_kind,
+                rules=self.rules,
+                site=partner,
+                site_analysis=site_analysis(self.measure, site_id=partner.pk, chart=self.chart_kind),
+            )
+            for partner in partners_of(project=self.measure.project)
+            if partner.pk in with_data or partner.is_current(today)
+        ]
+
+    @property
+    def kinds_note(self) -> str:
+        """Sites of different kinds (an acute trust, a care agency) serve different people in different
+        ways: their numbers side by side are not a league table."""
+        kinds = list(dict.fromkeys(kind_of(site.site.partner_organisation) for site in self.sites))
+        if len(kinds) < 2:
+            return ""
+        return (
+            f"These sites are different kinds of organisation ({', '.join(kinds)}): compare them with care."
+        )
+
     @cached_property
     def marks(self) -> list[dict]:
         from .selectors import marks_of
@@ -173,3 +232,64 @@ class MeasurePresenter:
             {"mark": mark, "label": describe_period(mark.period_start, frequency=self.measure.frequency)}
             for mark in marks_of(self.measure)
         ]
+
+
+@dataclass
+class SitePresenter(MeasurePresenter):
+    """One partner site's chart of a measure recorded per site: the same rules, marks and display as the
+    pathway's, from that site's points."""
+
+    site: ProjectPartner | None = None
+    site_analysis: MeasureAnalysis | None = None
+
+    @property
+    def analysis(self) -> MeasureAnalysis:
+        return self.site_analysis
+
+    @cached_property
+    def svg(self) -> str:
+        return mark_safe(  # noqa: S308 - escaped when built
+            measure_chart_svg(self.measure, self.analysis, site_name=self.site.site_name)
+        )
+
+    @property
+    def title_suffix(self) -> str:
+        return f", {self.site.site_name}"
+
+    @cached_property
+    def xmr(self) -> dict:
+        if not self.analysis.has_data:
+            return {}
+        if self.analysis.chart == "xmr":
+            return self.analysis.result
+        return site_analysis(self.measure, site_id=self.site.pk, chart="xmr").result
+
+    @property
+    def sites(self) -> list:
+        return []
+
+
+_PROVIDER_TYPES = {
+    "acute": "an acute trust",
+    "community": "a community trust",
+    "mental_health": "a mental health trust",
+    "primary_care": "an NHS primary care provider",
+    "social_care": "an NHS social care provider",
+    "ambulance": "an ambulance trust",
+    "domiciliary_care": "a home care agency",
+    "care_home": "a care home",
+    "gp_practice": "a GP practice",
+    "pcn": "a primary care network",
+}
+_KINDS = {
+    "provider": "an NHS provider",
+    "local_authority": "a local authority",
+    "independent_care": "an independent care provider",
+    "primary_care": "a primary care provider",
+    "vcse": "a voluntary or community organisation",
+}
+
+
+def kind_of(organisation: Organisation) -> str:
+    """An organisation's kind as a sentence says it: 'an acute trust', 'a GP practice'."""
+    return _PROVIDER_TYPES.get(organisation.provider_type) or _KINDS.get(organisation.kind, "an organisation")

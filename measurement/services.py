@@ -2,19 +2,21 @@
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
-from coproduction.models import Project
+from coproduction.models import Project, ProjectPartner
+from coproduction.selectors_partners import partners_of
 
 from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark
-from .points import PointError, PointInput, current_period, validate_point
+from .points import PointError, PointInput, SiteCheck, current_period, require_data_entry, validate_point
 from .selectors import points_of
 
 MEASURE_FIELDS = set(DEFINITION_FIELDS)
@@ -45,10 +47,23 @@ def _check_fields(fields: dict) -> None:
         raise ValueError(f"Unknown measure fields: {', '.join(sorted(unknown))}")
 
 
+def _check_per_site(project: Project, measure: Measure | None, per_site: bool) -> None:
+    """A measure is recorded per site only in a project with partners, and stays as it is once it has data:
+    points of the whole project and points of sites cannot make one series."""
+    if measure is not None and measure.per_site != per_site and points_of(measure).exists():
+        raise ValidationError(
+            "This measure already has data, so whether it is recorded per partner site cannot change: "
+            "add a new measure instead"
+        )
+    if per_site and not partners_of(project=project).exists():
+        raise ValidationError("The project has no partner organisations, so no sites to record data for")
+
+
 @transaction.atomic
 def measure_create(*, access: Access, project: Project, **fields) -> Measure:
     access.require_edit_project(project)
     _check_fields(fields)
+    _check_per_site(project, None, bool(fields.get("per_site")))
     if fields.get("is_aim_measure"):
         Measure.objects.filter(project=project, is_aim_measure=True).update(is_aim_measure=False)
     measure = Measure(organisation=project.organisation, project=project, **fields)
@@ -62,6 +77,8 @@ def measure_create(*, access: Access, project: Project, **fields) -> Measure:
 def measure_update(*, access: Access, measure: Measure, expected_version: int, **changes) -> Measure:
     access.require_edit_project(measure.project)
     _check_fields(changes)
+    if "per_site" in changes:
+        _check_per_site(measure.project, measure, bool(changes["per_site"]))
     if changes.get("is_aim_measure") and not measure.is_aim_measure:
         Measure.objects.filter(project=measure.project, is_aim_measure=True).update(is_aim_measure=False)
     return save_versioned(
@@ -73,66 +90,148 @@ def measure_update(*, access: Access, measure: Measure, expected_version: int, *
     )
 
 
-@transaction.atomic
-def points_upsert(
-    *, access: Access, measure: Measure, points: Iterable[PointInput | tuple[int, PointInput]], source: str
-) -> int:
-    """Validate every point, then save them all or none. A period already stored is replaced, so loading
-    the same data twice changes nothing. Points may come numbered by their row in a file, for the messages.
-    Returns how many periods were written."""
-    access.require_edit_project(measure.project)
-    numbered = [item if isinstance(item, tuple) else (row, item) for row, item in enumerate(points, start=1)]
-    points = [point for _, point in numbered]
+def _lock(measure: Measure) -> None:
+    """Writes of one measure's points wait for each other, so two first entries of a period cannot both
+    insert it (the unique constraints are partial, on site or no site, which an upsert cannot target)."""
+    list(Measure.objects.select_for_update().filter(pk=measure.pk).values_list("pk"))
+
+
+def _checked(
+    measure: Measure, numbered: list[tuple[int, PointInput]], sites: SiteCheck
+) -> list[tuple[PointInput, ProjectPartner | None]]:
+    """Every point with its site, or PointsRejected listing every problem of every row."""
     latest = current_period(measure)
-    errors = [
-        error for row, point in numbered for error in validate_point(measure, point, row=row, latest=latest)
-    ]
-    seen: dict[date, int] = {}
+    errors, checked = [], []
+    seen: dict[tuple, int] = {}
     for row, point in numbered:
-        if point.period_start in seen:
+        site, site_errors = sites.resolve(point.site, row=row)
+        errors += site_errors
+        errors += validate_point(measure, point, row=row, latest=latest)
+        key = (site.pk if site else None, point.period_start)
+        if key in seen:
+            where = f" for {site.site_name}" if site else ""
             errors.append(
-                PointError(row, "period", f"{point.period_start} is also on row {seen[point.period_start]}")
+                PointError(row, "period", f"{point.period_start}{where} is also on row {seen[key]}")
             )
-        seen.setdefault(point.period_start, row)
+        seen.setdefault(key, row)
+        checked.append((point, site))
     if errors:
         raise PointsRejected(errors)
+    return checked
+
+
+def _save(measure: Measure, checked: list[tuple[PointInput, ProjectPartner | None]]) -> list[DataPoint]:
+    """Insert the new periods and update the stored ones that differ, inside the caller's transaction."""
+    _lock(measure)
+    starts = [point.period_start for point, _ in checked]
+    site_ids = {site.pk for _, site in checked if site}
+    stored = {
+        (row.site_id, row.period_start): row
+        for row in points_of(measure).filter(
+            Q(site_id__in=site_ids) if measure.per_site else Q(site__isnull=True),
+            period_start__gte=min(starts),
+            period_start__lte=max(starts),
+        )
+    }
     now = timezone.now()
-    DataPoint.objects.bulk_create(
-        [
-            DataPoint(
+    created, updated, saved = [], [], []
+    for point, site in checked:
+        row = stored.get((site.pk if site else None, point.period_start))
+        if row is None:
+            row = DataPoint(
                 organisation_id=measure.organisation_id,
                 measure=measure,
+                site=site,
                 period_start=point.period_start,
                 numerator=point.numerator,
                 denominator=point.denominator,
                 note=point.note,
-                updated_at=now,
             )
-            for point in points
-        ],
-        update_conflicts=True,
-        unique_fields=["measure", "period_start"],
-        update_fields=["numerator", "denominator", "note", "updated_at"],
-        batch_size=2000,
+            created.append(row)
+        elif (row.numerator, row.denominator, row.note) != (point.numerator, point.denominator, point.note):
+            row.numerator, row.denominator, row.note, row.updated_at = (
+                point.numerator,
+                point.denominator,
+                point.note,
+                now,
+            )
+            updated.append(row)
+        saved.append(row)
+    DataPoint.objects.bulk_create(created, batch_size=2000)
+    DataPoint.objects.bulk_update(
+        updated, ["numerator", "denominator", "note", "updated_at"], batch_size=1000
     )
-    if points:
-        _data_changed(measure, points=True)
-        audit(actor=access.user, action=f"measure.data_{source}", obj=measure, changed=["data"])
-    return len(points)
+    return saved
+
+
+def _numbered(points: Iterable[PointInput | tuple[int, PointInput]]) -> list[tuple[int, PointInput]]:
+    return [item if isinstance(item, tuple) else (row, item) for row, item in enumerate(points, start=1)]
 
 
 @transaction.atomic
-def tally_add(*, access: Access, measure: Measure, happened: bool) -> DataPoint:
-    """The ward-tablet tally: one more patient asked this period; one more yes if it happened."""
-    access.require_edit_project(measure.project)
+def points_upsert(
+    *, access: Access, measure: Measure, points: Iterable[PointInput | tuple[int, PointInput]], source: str
+) -> int:
+    """Validate every point, then save them all or none. A period already stored (for the same site) is
+    replaced, so loading the same data twice changes nothing. Points may come numbered by their row in a
+    file, for the messages. Returns how many periods were written."""
+    require_data_entry(access, measure)
+    checked = _checked(measure, _numbered(points), SiteCheck.of(access, measure))
+    if checked:
+        _save(measure, checked)
+        _data_changed(measure, points=True)
+        audit(actor=access.user, action=f"measure.data_{source}", obj=measure, changed=["data"])
+    return len(checked)
+
+
+@transaction.atomic
+def site_point_record(
+    *,
+    system_job: str,
+    measure: Measure,
+    site: ProjectPartner,
+    period_start: date,
+    numerator: Decimal | int,
+    denominator: Decimal | int | None = None,
+    note: str = "",
+) -> DataPoint:
+    """One partner site's data for one period, written by a named job (the demo seed, say) rather than a
+    person: the same checks as every entry path, any current partner site allowed."""
+    point = PointInput(
+        period_start,
+        Decimal(numerator),
+        None if denominator is None else Decimal(denominator),
+        note,
+        site=str(site.pk),
+    )
+    (saved,) = _save(measure, _checked(measure, [(None, point)], SiteCheck(measure=measure, allowed=None)))
+    _data_changed(measure, points=True)
+    audit(system_job=system_job, action="measure.data_import", obj=measure, changed=["data"])
+    return saved
+
+
+@transaction.atomic
+def tally_add(*, access: Access, measure: Measure, happened: bool, site: str | None = None) -> DataPoint:
+    """The ward-tablet tally: one more patient asked this period; one more yes if it happened. A measure
+    recorded per site counts at `site` (a partnership id)."""
+    require_data_entry(access, measure)
     if measure.unit != Measure.Unit.PERCENT:
         raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+    partner, errors = SiteCheck.of(access, measure).resolve(site)
+    if errors:
+        raise ValidationError(errors[0].message)
+    _lock(measure)
     period = current_period(measure)
-    point = points_of(measure).select_for_update().filter(period_start=period).first()
+    point = (
+        points_of(measure)
+        .filter(Q(site=partner) if partner else Q(site__isnull=True), period_start=period)
+        .first()
+    )
     if point is None:
         point = DataPoint(
             organisation_id=measure.organisation_id,
             measure=measure,
+            site=partner,
             period_start=period,
             numerator=0,
             denominator=0,

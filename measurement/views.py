@@ -3,20 +3,23 @@
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.forms import saved
+from coproduction.models import ProjectPartner
 from coproduction.selectors import project_visible
+from coproduction.selectors_partners import partners_of
 
 from .analysis import RUN_RULES
 from .exports import ImportRejected, export_csv, export_xlsx, parse_csv, template_csv
 from .forms import GridForm, ImportForm, MarkForm, MeasureForm
-from .points import PointInput
+from .points import PointInput, SiteCheck, current_period, require_data_entry
 from .presenters import MeasurePresenter, grid_periods
 from .selectors import marks_of, measure_visible, measures_of_project, points_of
 from .services import (
@@ -49,7 +52,7 @@ def measure_list(request, project_id):
 def measure_new(request, project_id):
     project = project_visible(access=request.access, project_id=project_id)
     request.access.require_edit_project(project)
-    form = MeasureForm(request.POST or None)
+    form = MeasureForm(request.POST or None, has_partners=partners_of(project=project).exists())
     if request.method == "POST" and form.is_valid():
         try:
             measure = measure_create(access=request.access, project=project, **form.changes())
@@ -92,7 +95,10 @@ def measure_edit(request, project_id, measure_id):
     # The form validates on a copy: it writes cleaned values onto its instance, and the service must compare
     # the submitted values with the stored ones.
     form = MeasureForm(
-        request.POST or None, instance=copy.copy(measure), initial={"version": measure.version}
+        request.POST or None,
+        instance=copy.copy(measure),
+        initial={"version": measure.version},
+        has_partners=measure.per_site or partners_of(project=measure.project).exists(),
     )
     if (
         request.method == "POST"
@@ -117,13 +123,48 @@ def measure_edit(request, project_id, measure_id):
     )
 
 
+def _entry_site(request, measure, sites: SiteCheck) -> ProjectPartner | None:
+    """The site whose data is being entered: the one asked for (`site`, a partnership id, in the form or
+    the query), else the only one this person may enter. None for a measure of the whole project, or until a
+    site is chosen. A site of another project is not found; one this person may not enter is refused."""
+    if not measure.per_site:
+        return None
+    wanted = request.POST.get("site") or request.GET.get("site")
+    if not wanted:
+        choices = sites.entry_sites()
+        return choices[0] if len(choices) == 1 else None
+    if not sites.find(wanted):
+        raise Http404("No such site")
+    site, errors = sites.resolve(wanted)
+    if errors:
+        raise PermissionDenied(errors[0].message)
+    return site
+
+
+def _site_query(site: ProjectPartner | None) -> str:
+    return f"?site={site.pk}" if site else ""
+
+
 @require_http_methods(["GET", "POST"])
 def measure_data(request, project_id, measure_id):
-    """The period grid: the current period first, a row a period, keyboard-friendly."""
+    """The period grid: the current period first, a row a period, keyboard-friendly. A measure recorded per
+    site has a grid per site; the person chooses which first when they may enter more than one."""
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
-    request.access.require_edit_project(measure.project)
+    require_data_entry(request.access, measure)
+    sites = SiteCheck.of(request.access, measure)
+    site = _entry_site(request, measure, sites)
+    context = {"measure": measure, "project": measure.project, "site": site}
+    if measure.per_site and site is None:
+        return render(
+            request, "measurement/measure_data.jinja", {**context, "form": None, "sites": sites.entry_sites()}
+        )
     periods = grid_periods(measure, weeks=int(request.GET.get("periods", 12)))
-    existing = {point.period_start: point for point in points_of(measure).filter(period_start__in=periods)}
+    existing = {
+        point.period_start: point
+        for point in points_of(measure).filter(
+            Q(site=site) if site else Q(site__isnull=True), period_start__in=periods
+        )
+    }
     form = GridForm(request.POST or None, measure=measure, periods=periods, existing=existing)
     if request.method == "POST" and form.is_valid():
         entered = []
@@ -136,7 +177,16 @@ def measure_data(request, project_id, measure_id):
                 form.add_error(f"n_{period}", "Enter the numerator")
                 continue
             entered.append(
-                (period, PointInput(period, numerator, denominator, form.cleaned_data[f"note_{period}"]))
+                (
+                    period,
+                    PointInput(
+                        period,
+                        numerator,
+                        denominator,
+                        form.cleaned_data[f"note_{period}"],
+                        site=str(site.pk) if site else None,
+                    ),
+                )
             )
         if not form.errors:
             try:
@@ -150,15 +200,19 @@ def measure_data(request, project_id, measure_id):
                         "period": f"n_{period}",
                         "numerator": f"n_{period}",
                         "denominator": f"d_{period}",
+                        "site": None,
                     }[error.field]
                     form.add_error(name, error.message)
             else:
                 messages.success(request, f"{saved} period{'s' if saved != 1 else ''} saved")
-                return redirect("measure_data", project_id=project_id, measure_id=measure_id)
+                return redirect(
+                    reverse("measure_data", kwargs={"project_id": project_id, "measure_id": measure_id})
+                    + _site_query(site)
+                )
     return render(
         request,
         "measurement/measure_data.jinja",
-        {"measure": measure, "project": measure.project, "form": form, "page_has_errors": bool(form.errors)},
+        {**context, "form": form, "sites": sites.entry_sites(), "page_has_errors": bool(form.errors)},
         status=400 if form.errors else 200,
     )
 
@@ -167,34 +221,60 @@ def measure_data(request, project_id, measure_id):
 def measure_tally(request, project_id, measure_id):
     """The ward-tablet tally: did the Always Event happen for this patient? Yes or no, one tap each."""
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
-    request.access.require_edit_project(measure.project)
+    require_data_entry(request.access, measure)
+    sites = SiteCheck.of(request.access, measure)
+    site = _entry_site(request, measure, sites)
     if request.method == "POST":
         answer = request.POST.get("happened")
         if answer not in {"yes", "no"}:
             messages.error(request, "Choose yes or no")
+        elif measure.per_site and site is None:
+            messages.error(request, "Choose the site")
         else:
             try:
-                tally_add(access=request.access, measure=measure, happened=answer == "yes")
+                tally_add(
+                    access=request.access,
+                    measure=measure,
+                    happened=answer == "yes",
+                    site=str(site.pk) if site else None,
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, f"Recorded: {answer}")
-        return redirect("measure_tally", project_id=project_id, measure_id=measure_id)
-    presenter = MeasurePresenter(measure, request.access)
+        return redirect(
+            reverse("measure_tally", kwargs={"project_id": project_id, "measure_id": measure_id})
+            + _site_query(site)
+        )
+    so_far = None
+    if site or not measure.per_site:
+        so_far = (
+            points_of(measure)
+            .filter(Q(site=site) if site else Q(site__isnull=True), period_start=current_period(measure))
+            .first()
+        )
     return render(
-        request, "measurement/measure_tally.jinja", {"measure": presenter, "project": measure.project}
+        request,
+        "measurement/measure_tally.jinja",
+        {
+            "measure": measure,
+            "project": measure.project,
+            "site": site,
+            "sites": sites.entry_sites(),
+            "so_far": so_far,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def measure_import(request, project_id, measure_id):
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
-    request.access.require_edit_project(measure.project)
+    require_data_entry(request.access, measure)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = parse_csv(form.cleaned_data["file"].read())
+            rows = parse_csv(form.cleaned_data["file"].read(), site_column=measure.per_site)
             saved = points_upsert(access=request.access, measure=measure, points=rows, source="import")
         except (ImportRejected, PointsRejected) as rejected:
             problems = rejected.errors
@@ -209,6 +289,7 @@ def measure_import(request, project_id, measure_id):
             "project": measure.project,
             "form": form,
             "problems": problems,
+            "sites": SiteCheck.of(request.access, measure).entry_sites(),
             "page_has_errors": bool(form.errors or problems),
         },
         status=400 if (form.errors or problems) else 200,
@@ -218,7 +299,10 @@ def measure_import(request, project_id, measure_id):
 @require_GET
 def measure_template(request, project_id, measure_id):
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
-    return _download(template_csv(measure), f"{slugify(measure.name)}-template.csv", "text/csv")
+    example_site = next(iter(SiteCheck.of(request.access, measure).entry_sites()), None)
+    return _download(
+        template_csv(measure, site=example_site), f"{slugify(measure.name)}-template.csv", "text/csv"
+    )
 
 
 @require_GET

@@ -241,8 +241,7 @@ class RegionalDashboardApi(BaseApi):
             "region": data.region,
             "regions": data.regions,
             "systems": [
-                {"system": system, "rollup": rollup(by_system[system.pk], phases)}
-                for system in data.systems
+                {"system": system, "rollup": rollup(by_system[system.pk], phases)} for system in data.systems
             ],
             "rows": rows,
             "rollup": rollup(data.rows),

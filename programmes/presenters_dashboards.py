@@ -93,7 +93,7 @@ PARTNERS_NAMED = 5  # beyond these, the line under a project's title counts the 
 
 
 def partners_text(names: list[str]) -> str:
-    """"with 3 partners: A, B and C" under a project's title; empty for a project with none."""
+    """ "with 3 partners: A, B and C" under a project's title; empty for a project with none."""
     if not names:
         return ""
     noun = "partner" if len(names) == 1 else "partners"

@@ -15,8 +15,8 @@ def report_file_name(run: "ReportRun", filename: str) -> str:
 class ReportRun(TenantModel):
     """One requested report. Tenant-owned by an organisation whose projects it holds (the project's for a
     project report or pre-call pack, the organisation's for an organisation report, the first included
-    project's for a system, cohort or region report: docs/adr/006-report-scopes.md), so everyone who may read the
-    run has its organisation in their tenant scope."""
+    project's for a system, cohort or region report: docs/adr/006-report-scopes.md), so everyone who may read
+    the run has its organisation in their tenant scope."""
 
     class ScopeKind(models.TextChoices):
         PROJECT = "project", "Project"
