@@ -39,14 +39,23 @@ class VersionedForm(forms.Form):
 
 def saved(form: forms.Form, save: Callable[[], object]) -> bool:
     """Run the save of a valid form. When someone else saved the record first, or the service refuses the
-    change, the form gets the reason as its errors (and the newer values) and this answers False."""
+    change, the form gets the reason as its errors (and the newer values) and this answers False. A refusal
+    naming a field of the form is shown beside that field."""
     try:
         save()
     except StaleEdit as stale:
         form.add_stale_error(stale.current)
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        add_refusal(form, error)
     else:
         return True
     return False
+
+
+def add_refusal(form: forms.Form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "PdsaCycleStatusEnum": "coproduction.models.PdsaCycle.Status",
         "ReportRunKindEnum": "reports.models.ReportRun.Kind",
         "MeasureKindEnum": "measurement.models.Measure.Kind",
+        "OrganisationKindEnum": "programmes.models.Organisation.Kind",
     },
     "SERVE_AUTHENTICATION": [],
 }

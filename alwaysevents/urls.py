@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("reports.api")),
     path("", include("programmes.api")),
     path("", include("programmes.api_dashboards")),
+    path("", include("programmes.api_geography")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("reports.views")),
     path("", include("programmes.views")),
     path("", include("programmes.views_dashboards")),
+    path("", include("programmes.views_geography")),
     path("account/", accounts_views.account, name="account"),
     path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),
     path("account/tokens/<uuid:token_id>/revoke/", accounts_views.api_token_delete, name="api_token_revoke"),

@@ -134,6 +134,12 @@ API_OWNERS = {
     "/api/v1/systems/{system_id}/reports/": "a_viewer",
     "/api/v1/cohorts/{cohort_id}/reports/": "coach_1",
     "/api/v1/regions/{region_id}/reports/": "a_region_viewer",
+    "/api/v1/organisations/": "programme_admin",  # programme admins keep the reference data
+    "/api/v1/organisations/{organisation_id}/": "programme_admin",
+    "/api/v1/regions/": "programme_admin",
+    "/api/v1/regions/{region_id}/": "programme_admin",
+    "/api/v1/systems/{system_id}/places/": "programme_admin",
+    "/api/v1/places/{place_id}/": "programme_admin",
 }
 OWNERS = {
     "call_create": "coach_1",  # coaches schedule and record calls
@@ -148,6 +154,22 @@ OWNERS = {
     "api_cohort_reports": "coach_1",
     "report_request_region": "a_region_viewer",  # NHS England's regional team asks for its region's report
     "api_region_reports": "a_region_viewer",
+    "organisation_list": "programme_admin",  # programme admins keep the reference data
+    "organisation_create": "programme_admin",
+    "organisation_edit": "programme_admin",
+    "region_list": "programme_admin",
+    "region_detail": "programme_admin",
+    "place_list": "programme_admin",
+    "place_create": "programme_admin",
+    "place_detail": "programme_admin",
+    "place_edit": "programme_admin",
+    "place_delete": "programme_admin",
+    "api_organisation_list": "programme_admin",
+    "api_organisation_detail": "programme_admin",
+    "api_region_list": "programme_admin",
+    "api_region_detail": "programme_admin",
+    "api_place_list": "programme_admin",
+    "api_place_detail": "programme_admin",
 }
 # Outsiders of A's project: B's people, a partner's staff on A's other project (same lead organisation), a
 # partner's staff whose partnership on A's project has ended, and the regional team of B's region.
