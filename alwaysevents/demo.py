@@ -1,5 +1,7 @@
-"""The demo world: a programme with two cohorts, systems with providers, projects from the seed's examples
-and one user for each role. Running it again changes nothing (every row is found by its natural key)."""
+"""The demo world: a programme with two cohorts, systems in their regions with places, NHS providers and the
+partners that are not NHS, projects from the seed's examples (the integrated-care ones with partner
+organisations) and one user for each role. Running it again changes nothing (every row is found by its natural
+key); a demo seeded before the integrated-care examples gains them on its next run."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,11 +11,11 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import role_grant_create
-from coproduction.demo import seed_journeys
-from coproduction.models import Project
-from measurement.demo import seed_measures
+from coproduction.demo import seed_integrated_care, seed_journeys
+from coproduction.models import Project, ProjectPartner
+from measurement.demo import seed_measures, seed_site_measures
 from programmes.demo import seed_coaching
-from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
+from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, Region
 from programmes.services import programme_create
 
 from .audit import audit
@@ -22,12 +24,20 @@ from .tenancy import all_organisations
 JOB = "seed_demo"
 PROGRAMME_NAME = "Always Events national programme"
 
+# ods code: name, NHS England region code (programmes migration 0006 made the seven regions)
 SYSTEMS = {
-    "QSL": "NHS Somerset Integrated Care System",
-    "QOP": "Greater Manchester Integrated Care Partnership",
-    "QJ2": "Joined Up Care Derbyshire",
-    "QMJ": "North Central London Integrated Care System",
-    "QHM": "North East and North Cumbria Integrated Care System",
+    "QSL": ("NHS Somerset Integrated Care System", "Y58"),
+    "QOP": ("Greater Manchester Integrated Care Partnership", "Y62"),
+    "QJ2": ("Joined Up Care Derbyshire", "Y60"),
+    "QMJ": ("North Central London Integrated Care System", "Y56"),
+    "QHM": ("North East and North Cumbria Integrated Care System", "Y63"),
+}
+
+# system ods code: its places (Derbyshire's Place Alliances; boroughs in Greater Manchester, the North East)
+PLACES = {
+    "QJ2": ["Chesterfield Place Alliance", "Erewash Place Alliance", "High Peak Place Alliance"],
+    "QOP": ["Manchester"],
+    "QHM": ["South Tyneside"],
 }
 
 # ods code, name, provider type, system ods code
@@ -51,16 +61,155 @@ PROVIDERS = [
     ),
     ("RXM", "Derbyshire Healthcare NHS Foundation Trust", Organisation.ProviderType.MENTAL_HEALTH, "QJ2"),
     ("R0B", "South Tyneside and Sunderland NHS Foundation Trust", Organisation.ProviderType.ACUTE, "QHM"),
+    ("RH6", "Somerset Mental Health Services", Organisation.ProviderType.MENTAL_HEALTH, "QSL"),
 ]
+
+# The partners that are not NHS providers. key: kind, type, name, ODS code, CQC location ID, system, place
+PARTNER_ORGANISATIONS = {
+    "L85607": (
+        Organisation.Kind.PRIMARY_CARE,
+        Organisation.ProviderType.GP_PRACTICE,
+        "Quantock Vale Surgery",
+        "L85607",
+        None,
+        "QSL",
+        None,
+    ),
+    "manchester_council": (
+        Organisation.Kind.LOCAL_AUTHORITY,
+        "",
+        "Manchester City Council Adult Social Care",
+        None,
+        None,
+        "QOP",
+        "Manchester",
+    ),
+    "1-101234567": (
+        Organisation.Kind.INDEPENDENT_CARE,
+        Organisation.ProviderType.DOMICILIARY_CARE,
+        "Northern Quarter Home Care",
+        None,
+        "1-101234567",
+        "QOP",
+        "Manchester",
+    ),
+    "U84031": (
+        Organisation.Kind.PRIMARY_CARE,
+        Organisation.ProviderType.PRIMARY_CARE_NETWORK,
+        "Chesterfield and Dronfield Primary Care Network",
+        "U84031",
+        None,
+        "QJ2",
+        "Chesterfield Place Alliance",
+    ),
+    "U34562": (
+        Organisation.Kind.PRIMARY_CARE,
+        Organisation.ProviderType.PRIMARY_CARE_NETWORK,
+        "Erewash Primary Care Network",
+        "U34562",
+        None,
+        "QJ2",
+        "Erewash Place Alliance",
+    ),
+    "U67018": (
+        Organisation.Kind.PRIMARY_CARE,
+        Organisation.ProviderType.PRIMARY_CARE_NETWORK,
+        "Glossop Primary Care Network",
+        "U67018",
+        None,
+        "QJ2",
+        "High Peak Place Alliance",
+    ),
+    "south_tyneside_council": (
+        Organisation.Kind.LOCAL_AUTHORITY,
+        "",
+        "South Tyneside Council Adult Social Care",
+        None,
+        None,
+        "QHM",
+        "South Tyneside",
+    ),
+    "breathe_easy_south_tyneside": (
+        Organisation.Kind.VCSE,
+        "",
+        "Breathe Easy South Tyneside",
+        None,
+        None,
+        "QHM",
+        "South Tyneside",
+    ),
+}
 
 # key, owner ods code, cohort, title, area of focus, phase order
 PROJECTS = [
     ("rnoh", "RAN", "Cohort 1", "Finding our way to children's outpatients", "Children's outpatients", 4),
     ("somerset", "QSL", "Cohort 1", "Supported moving on in care", "Discharge from hospital", 3),
-    ("manchester", "QOP", "Cohort 2", "Joint reviews of domiciliary care", "Domiciliary care reviews", 2),
-    ("derbyshire", "QJ2", "Cohort 2", "Knowing what happens next in frailty care", "Frailty", 2),
+    ("manchester", "QOP", "Cohort 2", "Joint reviews of domiciliary care", "Domiciliary care reviews", 4),
+    ("derbyshire", "QJ2", "Cohort 2", "Knowing what happens next in frailty care", "Frailty", 4),
     ("south_tyneside", "R0B", "Cohort 2", "Living well with long-term conditions", "Long-term conditions", 1),
+    ("chesterfield", "QJ2", "Cohort 2", "A frailty plan written with me", "Frailty at home", 1),
 ]
+# project key: the place within its system it belongs to
+PROJECT_PLACES = {"chesterfield": "Chesterfield Place Alliance"}
+
+# key (project key/partner's organisation key): role in the pathway, site name, joined on
+PARTNERS = {
+    "somerset/RH5": (
+        "Acute wards: planning the discharge from the day of admission",
+        "Musgrove Park Hospital wards",
+        date(2026, 2, 2),
+    ),
+    "somerset/RBA": (
+        "Community nursing: visits in the first week at home",
+        "Somerset community nursing",
+        date(2026, 2, 2),
+    ),
+    "somerset/RH6": (
+        "Mental health liaison and home treatment",
+        "Somerset mental health liaison",
+        date(2026, 2, 16),
+    ),
+    "somerset/L85607": (
+        "General practice: the review after discharge",
+        "Quantock Vale Surgery",
+        date(2026, 3, 2),
+    ),
+    "manchester/manchester_council": (
+        "Social work: the care act review of each person's care and support plan",
+        "Manchester social work teams",
+        date(2026, 6, 15),
+    ),
+    "manchester/1-101234567": (
+        "Domiciliary care: the agency's own review of each care plan",
+        "Northern Quarter Home Care",
+        date(2026, 6, 15),
+    ),
+    "derbyshire/U84031": (
+        "Testing the Community Frailty Model in Chesterfield",
+        "Chesterfield Place Alliance",
+        date(2026, 6, 22),
+    ),
+    "derbyshire/U34562": (
+        "Testing the Community Frailty Model in Erewash",
+        "Erewash Place Alliance",
+        date(2026, 6, 22),
+    ),
+    "derbyshire/U67018": (
+        "Testing the Community Frailty Model in High Peak",
+        "High Peak Place Alliance",
+        date(2026, 6, 22),
+    ),
+    "south_tyneside/south_tyneside_council": (
+        "Adult social care: reaching people who do not take up rehabilitation",
+        "South Tyneside adult social care",
+        date(2026, 7, 6),
+    ),
+    "south_tyneside/breathe_easy_south_tyneside": (
+        "Peer support groups for people living with lung conditions",
+        "Breathe Easy South Tyneside groups",
+        date(2026, 7, 6),
+    ),
+}
 
 # email, full name, role, target key
 USERS = [
@@ -71,6 +220,8 @@ USERS = [
     ("lead@example.org", "Lucy Evans", Role.TEAM_MEMBER, "project:rnoh"),
     ("partner@example.org", "Pat Quinn", Role.PARTNER, "project:rnoh"),
     ("other@example.org", "Owen Hughes", Role.TEAM_MEMBER, "project:derbyshire"),
+    ("region@example.org", "Rhiannon Price", Role.REGIONAL_VIEWER, "region:Y58"),
+    ("partner-org@example.org", "Dani Okafor", Role.PARTNER_STAFF, "partner:manchester/1-101234567"),
 ]
 
 
@@ -79,7 +230,9 @@ class DemoWorld:
     programme: Programme
     cohorts: dict[str, Cohort]
     organisations: dict[str, Organisation]
+    places: dict[str, Place]
     projects: dict[str, Project]
+    partners: dict[str, ProjectPartner]
     users: dict[str, User]
 
 
@@ -93,16 +246,26 @@ def seed_demo() -> DemoWorld:
             )[0]
             for name, launch in (("Cohort 1", date(2026, 1, 15)), ("Cohort 2", date(2026, 6, 10)))
         }
-        organisations = _organisations()
-        projects = {key: _project(key, organisations, cohorts, programme, rest) for key, *rest in PROJECTS}
-        users = {
-            email: _user(email, name, role, target, programme, cohorts, organisations, projects)
-            for email, name, role, target in USERS
+        organisations, places = _organisations()
+        projects = {
+            key: _project(key, organisations, places, cohorts, programme, rest) for key, *rest in PROJECTS
         }
+        partners = {key: _partner(key, organisations, projects, *rest) for key, rest in PARTNERS.items()}
+        targets = {
+            "programme": lambda key: programme,
+            "cohort": cohorts.__getitem__,
+            "organisation": organisations.__getitem__,
+            "project": projects.__getitem__,
+            "partner": partners.__getitem__,
+            "region": lambda code: Region.objects.get(code=code),
+        }
+        users = {email: _user(email, name, role, target, targets) for email, name, role, target in USERS}
         seed_journeys(projects, users)
+        seed_integrated_care(projects, partners, users)
         seed_measures(projects)
+        seed_site_measures(projects, partners)
         seed_coaching(projects)
-        return DemoWorld(programme, cohorts, organisations, projects, users)
+        return DemoWorld(programme, cohorts, organisations, places, projects, partners, users)
 
 
 def _programme() -> Programme:
@@ -114,29 +277,73 @@ def _programme() -> Programme:
     )
 
 
-def _organisations() -> dict[str, Organisation]:
-    organisations = {}
-    for ods_code, name in SYSTEMS.items():
-        organisations[ods_code] = _organisation(ods_code, name=name, kind=Organisation.Kind.SYSTEM)
+def _organisations() -> tuple[dict[str, Organisation], dict[str, Place]]:
+    organisations, places = {}, {}
+    regions = {region.code: region for region in Region.objects.all()}
+    for ods_code, (name, region_code) in SYSTEMS.items():
+        system = _organisation({"ods_code": ods_code}, name=name, kind=Organisation.Kind.SYSTEM)
+        organisations[ods_code] = _filled(system, region=regions[region_code])
+        for place_name in PLACES.get(ods_code, []):
+            places[place_name] = _place(system, place_name)
     for ods_code, name, provider_type, system_code in PROVIDERS:
         organisations[ods_code] = _organisation(
-            ods_code,
+            {"ods_code": ods_code},
             name=name,
             kind=Organisation.Kind.PROVIDER,
             provider_type=provider_type,
             system=organisations[system_code],
         )
-    return organisations
+    for key, (kind, type_, name, ods_code, cqc_id, system_code, place) in PARTNER_ORGANISATIONS.items():
+        # Found by their identifier; those with none (a council, a charity) by name within their system.
+        natural_key = (
+            {"ods_code": ods_code}
+            if ods_code
+            else {"cqc_location_id": cqc_id}
+            if cqc_id
+            else {"name": name, "system": organisations[system_code]}
+        )
+        organisations[key] = _organisation(
+            natural_key,
+            kind=kind,
+            provider_type=type_,
+            name=name,
+            ods_code=ods_code,
+            cqc_location_id=cqc_id,
+            system=organisations[system_code],
+            place=places.get(place),
+        )
+    return organisations, places
 
 
-def _organisation(ods_code: str, **fields) -> Organisation:
-    organisation, created = Organisation.objects.get_or_create(ods_code=ods_code, defaults=fields)
-    if created:
+def _organisation(natural_key: dict, **fields) -> Organisation:
+    organisation = Organisation.objects.filter(**natural_key).first()
+    if organisation is None:
+        organisation = Organisation(**{**fields, **natural_key})
+        organisation.full_clean()  # the demo's identifiers pass the same checks as anyone's
+        organisation.save()
         audit(system_job=JOB, action="organisation.create", obj=organisation, changed=list(fields))
     return organisation
 
 
-def _project(key, organisations, cohorts, programme, rest) -> Project:
+def _filled(obj, **fields):
+    """Set the fields a row from an earlier demo left empty (systems seeded before regions existed)."""
+    empty = {name: value for name, value in fields.items() if getattr(obj, f"{name}_id") is None}
+    if empty:
+        for name, value in empty.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(empty))
+        audit(system_job=JOB, action=f"{obj._meta.model_name}.update", obj=obj, changed=list(empty))
+    return obj
+
+
+def _place(system: Organisation, name: str) -> Place:
+    place, created = Place.objects.get_or_create(system=system, name=name)
+    if created:
+        audit(system_job=JOB, action="place.create", obj=place, changed=["system", "name"])
+    return place
+
+
+def _project(key, organisations, places, cohorts, programme, rest) -> Project:
     ods_code, cohort_name, title, area, phase_order = rest
     organisation = organisations[ods_code]
     enrolment, _ = Enrolment.objects.get_or_create(
@@ -152,24 +359,44 @@ def _project(key, organisations, cohorts, programme, rest) -> Project:
             title=title,
             area_of_focus=area,
             phase=Phase.objects.get(programme=programme, order=phase_order),
+            place=places.get(PROJECT_PLACES.get(key)),
         )
         audit(
-            system_job=JOB, action="project.create", obj=project, changed=["title", "area_of_focus", "phase"]
+            system_job=JOB,
+            action="project.create",
+            obj=project,
+            changed=["title", "area_of_focus", "phase", "place"],
         )
     return project
 
 
-def _user(email, name, role, target_key, programme, cohorts, organisations, projects) -> User:
+def _partner(key, organisations, projects, role_in_pathway, site_name, joined_on) -> ProjectPartner:
+    project_key, _, organisation_key = key.partition("/")
+    project = projects[project_key]
+    partner, created = ProjectPartner.objects.get_or_create(
+        organisation=project.organisation,
+        project=project,
+        partner_organisation=organisations[organisation_key],
+        defaults={"role_in_pathway": role_in_pathway, "site_name": site_name, "joined_on": joined_on},
+    )
+    if created:
+        audit(
+            system_job=JOB,
+            action="project_partner.add",
+            obj=partner,
+            changed=["partner_organisation", "role_in_pathway", "site_name", "joined_on"],
+        )
+    return partner
+
+
+def _user(email, name, role, target_key, targets) -> User:
+    """`target_key` is "<kind>:<key>": programme, cohort:<name>, organisation:<key>, project:<key>,
+    partner:<project key>/<organisation key> or region:<code>."""
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, settings.DEMO_PASSWORD, full_name=name)
         audit(system_job=JOB, action="user.create", obj=user, changed=["email", "full_name"])
     kind, _, key = target_key.partition(":")
-    target = {
-        "programme": lambda: programme,
-        "cohort": lambda: cohorts[key],
-        "organisation": lambda: organisations[key],
-        "project": lambda: projects[key],
-    }[kind]()
+    target = targets[kind](key)
     role_grant_create(granted_by=None, user=user, role=role, target=target, system_job=JOB)
     return user

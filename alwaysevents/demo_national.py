@@ -1,9 +1,13 @@
-"""The national-scale demo: 42 systems, 220 providers, 600 projects, 12,000 PDSA cycles and 1,800 measures
-with 104 weekly points each, with the users to go with them. For load benchmarks and for trying the
-dashboards at the size of the real programme; `seed_demo --scale national` runs it.
+"""The national-scale demo: 42 systems in NHS England's seven regions, each with two places, 220 providers,
+126 partners that are not NHS (a council, a home care agency and a carers' charity in each system), 600
+projects, 12,000 PDSA cycles and 1,800 measures with 104 weekly points each, with the users to go with them.
+About one system-wide project in six has 2 to 5 partner organisations of its own system, some of its cycles
+attributed to them, and a staff member at its first partner. For load benchmarks and for trying the dashboards
+at the size of the real programme; `seed_demo --scale national` runs it.
 
-Everything is synthetic: fictional place names, ODS-like codes (systems QN01-QN42, providers RN001-RN220) that
-no real organisation or the small demo uses, and emails at national.example. The same `seed` gives the same
+Everything is synthetic: fictional place names, ODS-like codes (systems QN01-QN42, providers RN001-RN220) and
+CQC-like location IDs (1-99000001 on) that no real organisation or the small demo uses, and emails at
+national.example; a partner without a code is known as national by its system. The same `seed` gives the same
 rows (names, phases, values); dates count back from the day it runs, so the data is always recent.
 
 It is fast because it writes in bulk: every table is filled with `bulk_create` in batches, users share one
@@ -24,6 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
@@ -37,7 +42,9 @@ from programmes.models import (
     MonthlyReturn,
     Organisation,
     Phase,
+    Place,
     Programme,
+    Region,
 )
 from programmes.services import programme_create
 
@@ -50,6 +57,8 @@ EMAIL_DOMAIN = "national.example"
 SYSTEM_CODE = "QN{:02d}"
 PROVIDER_CODE = "RN{:03d}"
 NATIONAL_CODES = r"^(QN[0-9]{2}|RN[0-9]{3})$"
+NATIONAL_SYSTEM_CODES = r"^QN[0-9]{2}$"
+CQC_LOCATION_ID = "1-99{:06d}"
 WEEKS = 104
 BATCH = 2000
 
@@ -59,6 +68,8 @@ COHORT_SHARES = [0.5, 0.2, 0.15, 0.15]
 PHASE_SHARES = [0.1, 0.15, 0.2, 0.35, 0.2]
 CYCLE_WEIGHT_BY_PHASE = {1: 0, 2: 0, 3: 1, 4: 3, 5: 4}
 SYSTEM_WIDE_SHARE = 0.1
+PARTNERED_EVERY = 6  # one system-wide project in six has partner organisations
+PARTNERS_PER_PROJECT = (2, 5)
 
 
 def system_weights(count: int) -> list[float]:
@@ -117,6 +128,20 @@ RESPONSE_TEXTS = [
     "My carer being told the plan too",
     "Somewhere quiet to wait",
     "Not repeating my story every visit",
+]
+# Each system's partners that are not NHS: kind, type, name pattern (the system's first place)
+PARTNER_KINDS = [
+    (Organisation.Kind.LOCAL_AUTHORITY, "", "{} Council Adult Social Care"),
+    (Organisation.Kind.INDEPENDENT_CARE, Organisation.ProviderType.DOMICILIARY_CARE, "{} Home Care Ltd"),
+    (Organisation.Kind.VCSE, "", "{} Carers' Centre"),
+]
+PARTNER_ROLES = [
+    "Social work reviews at home",
+    "Care at home after discharge",
+    "Community nursing visits",
+    "Peer support for patients and carers",
+    "The review in general practice",
+    "Mental health liaison",
 ]
 CHANGE_IDEAS = [
     "Welcome card given at the door",
@@ -185,7 +210,7 @@ def seed_national(
             )
         if existing is not None:
             _delete_national(existing)
-        builder = _Builder(plan, random.Random(seed), log or (lambda message: None))
+        builder = _Builder(plan, random.Random(seed), random.Random(seed + 1), log or (lambda message: None))
         builder.build()
         audit(
             system_job=JOB,
@@ -207,7 +232,9 @@ def _delete_national(programme: Programme) -> None:
     (deferred) foreign keys at commit, whereas Django's collector would load every row and stop at the
     PROTECT links between records that are all going anyway."""
     organisation_ids = list(
-        Organisation.objects.filter(ods_code__regex=NATIONAL_CODES).values_list("pk", flat=True)
+        Organisation.objects.filter(
+            Q(ods_code__regex=NATIONAL_CODES) | Q(system__ods_code__regex=NATIONAL_SYSTEM_CODES)
+        ).values_list("pk", flat=True)
     )
     for model in apps.get_models():
         if issubclass(model, TenantModel):
@@ -227,7 +254,8 @@ def _delete_national(programme: Programme) -> None:
     Enrolment.objects.filter(cohort__programme=programme).delete()
     Cohort.objects.filter(programme=programme).delete()
     programme.delete()
-    Organisation.objects.filter(pk__in=organisation_ids, kind=Organisation.Kind.PROVIDER).delete()
+    Organisation.objects.filter(pk__in=organisation_ids).exclude(kind=Organisation.Kind.SYSTEM).delete()
+    Place.objects.filter(system_id__in=organisation_ids).delete()
     Organisation.objects.filter(pk__in=organisation_ids).delete()
 
 
@@ -253,8 +281,12 @@ def _monday(day: date) -> date:
 
 
 class _Builder:
-    def __init__(self, plan: Plan, rng: random.Random, log: Callable[[str], None]):
-        self.plan, self.rng, self.log = plan, rng, log
+    def __init__(
+        self, plan: Plan, rng: random.Random, partner_rng: random.Random, log: Callable[[str], None]
+    ):
+        # The partnerships, places and regions draw from their own generator, so the rest of the data set
+        # (and the benchmark figures read from it) is what it was before they existed.
+        self.plan, self.rng, self.partner_rng, self.log = plan, rng, partner_rng, log
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.last_week = _monday(self.today) - timedelta(weeks=1)
@@ -267,6 +299,7 @@ class _Builder:
         self._programme()
         self._organisations()
         self._projects()
+        self._partners()
         self._users()
         self._discovery_and_codesign()
         self._tests_of_change()
@@ -318,14 +351,21 @@ class _Builder:
     def _organisations(self) -> None:
         plan = self.plan
         places = self._place_names(plan.systems * 2 + plan.providers)
+        regions = list(Region.objects.order_by("code"))
         self.systems = [
             Organisation(
                 kind=Organisation.Kind.SYSTEM,
                 name=f"{places[2 * index]} and {places[2 * index + 1]} Integrated Care System",
                 ods_code=SYSTEM_CODE.format(index + 1),
+                region=regions[index % len(regions)],
             )
             for index in range(plan.systems)
         ]
+        # A system's places are the two it is named after.
+        self.places_of = {
+            system.pk: [Place(system=system, name=places[2 * index + offset]) for offset in (0, 1)]
+            for index, system in enumerate(self.systems)
+        }
         provider_places = places[2 * plan.systems :]
         system_of = [
             system
@@ -344,11 +384,29 @@ class _Builder:
                     ods_code=PROVIDER_CODE.format(index + 1),
                     provider_type=provider_type,
                     system=system_of[index],
+                    # two in three providers serve one place; the rest the whole system
+                    place=self.places_of[system_of[index].pk][index % 3] if index % 3 < 2 else None,
                 )
             )
+        self.partner_organisations = [
+            Organisation(
+                kind=kind,
+                provider_type=provider_type,
+                name=pattern.format(self.places_of[system.pk][0].name),
+                cqc_location_id=CQC_LOCATION_ID.format(len(PARTNER_KINDS) * index + number + 1)
+                if kind == Organisation.Kind.INDEPENDENT_CARE
+                else None,
+                system=system,
+                place=self.places_of[system.pk][0],
+            )
+            for index, system in enumerate(self.systems)
+            for number, (kind, provider_type, pattern) in enumerate(PARTNER_KINDS)
+        ]
         self._save("systems", Organisation, self.systems)
+        self._save("places", Place, (place for pair in self.places_of.values() for place in pair))
         self._save("providers", Organisation, self.providers)
-        self._done("organisations")
+        self._save("partner organisations", Organisation, self.partner_organisations)
+        self._done("organisations, places and regions")
 
     def _projects(self) -> None:
         plan = self.plan
@@ -388,11 +446,47 @@ class _Builder:
                     title=self.rng.choice(TITLES).format(area.lower()),
                     area_of_focus=area,
                     phase=phase_of[index],
+                    place=self._place_of_project(owner, index, system_wide),
                 )
             )
         self._save("enrolments", Enrolment, enrolments.values())
         self._save("projects", co.Project, self.projects)
         self._done("enrolments and projects")
+
+    def _place_of_project(self, owner: Organisation, index: int, system_wide: int) -> Place | None:
+        """Some system-wide projects without partners belong to one of their system's places."""
+        if index >= system_wide or index % PARTNERED_EVERY == 0 or index % 3 != 1:
+            return None
+        return self.places_of[owner.pk][index % 2]
+
+    def _partners(self) -> None:
+        """One system-wide project in six gets 2 to 5 partners from its own system's members, NHS or not."""
+        rng = self.partner_rng
+        members: dict[uuid.UUID, list[Organisation]] = {}
+        for organisation in (*self.providers, *self.partner_organisations):
+            members.setdefault(organisation.system_id, []).append(organisation)
+        system_wide = [project for project in self.projects if project.organisation.is_system]
+        self.partners_of: dict[uuid.UUID, list[co.ProjectPartner]] = {}
+        for project in system_wide[::PARTNERED_EVERY]:
+            candidates = members[project.organisation_id]
+            count = min(len(candidates), rng.randint(*PARTNERS_PER_PROJECT))
+            self.partners_of[project.pk] = [
+                self._record(
+                    co.ProjectPartner,
+                    project,
+                    partner_organisation=organisation,
+                    role_in_pathway=rng.choice(PARTNER_ROLES),
+                    site_name=organisation.name,
+                    joined_on=self.first_week + timedelta(weeks=rng.randint(0, 12)),
+                )
+                for organisation in rng.sample(candidates, count)
+            ]
+        self._save(
+            "project partners",
+            co.ProjectPartner,
+            (partner for partners in self.partners_of.values() for partner in partners),
+        )
+        self._done("project partners")
 
     def _users(self) -> None:
         password = make_password(settings.DEMO_PASSWORD)  # one hash for all: hashing is slow on purpose
@@ -414,10 +508,19 @@ class _Builder:
                 Role.SYSTEM_VIEWER,
                 organisation=system,
             )
+        for region in {system.region_id: system.region for system in self.systems}.values():
+            user(
+                f"region.{region.code.lower()}",
+                f"Regional team {region.code}",
+                Role.REGIONAL_VIEWER,
+                region=region,
+            )
         self.team_users = [
             user(f"team.{number}", f"Team Member {number}", Role.TEAM_MEMBER, project=project)
             for number, project in enumerate(self.projects, start=1)
         ]
+        for number, partners in enumerate(self.partners_of.values(), start=1):
+            user(f"partner.{number}", f"Partner Staff {number}", Role.PARTNER_STAFF, partnership=partners[0])
         self._save("users", User, users)
         self._save("role grants", RoleGrant, grants)
         self._done("users and role grants")
@@ -504,7 +607,7 @@ class _Builder:
     def _tests_of_change(self) -> None:
         weights = [CYCLE_WEIGHT_BY_PHASE[p.phase.order] * self.rng.uniform(0.5, 1.5) for p in self.projects]
         per_project = _shares(self.plan.cycles, weights) if any(weights) else [0] * len(self.projects)
-        drivers, ideas, links, ramps, cycles, questions = [], [], [], [], [], []
+        drivers, ideas, links, ramps, cycles, questions, attributions = [], [], [], [], [], [], []
         for project, count in zip(self.projects, per_project, strict=True):
             if not count:
                 continue
@@ -556,6 +659,7 @@ class _Builder:
                         else "",
                     )
                     cycles.append(cycle)
+                    attributions += self._attributions(cycle)
                     questions.append(
                         self._record(
                             co.PdsaQuestion,
@@ -574,7 +678,20 @@ class _Builder:
         self._save("ramps", co.Ramp, ramps)
         self._save("PDSA cycles", co.PdsaCycle, cycles)
         self._save("PDSA questions", co.PdsaQuestion, questions)
+        self._save("cycle attributions", co.PdsaCyclePartner, attributions)
         self._done("driver diagrams, ramps and PDSA cycles")
+
+    def _attributions(self, cycle: co.PdsaCycle) -> list[co.PdsaCyclePartner]:
+        """Half a partnered project's cycles are attributed: most to one partner, one in three of those to
+        two (a joint test, like Greater Manchester's reviews)."""
+        partners = self.partners_of.get(cycle.project.pk)
+        share = self.partner_rng.random() if partners else 1.0
+        if share >= 0.5:
+            return []
+        chosen = (
+            self.partner_rng.sample(partners, 2) if share < 1 / 6 else [self.partner_rng.choice(partners)]
+        )
+        return [self._record(co.PdsaCyclePartner, cycle.project, cycle=cycle, partner=p) for p in chosen]
 
     # --- measures and their data -------------------------------------------------------------------
 

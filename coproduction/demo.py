@@ -1,7 +1,9 @@
 """The demo journey: the Royal National Orthopaedic Hospital's children's outpatients wayfinding project
 walks every step (what matters, themes, co-design, the chosen event, driver diagram, painted bones, two ramps
 of PDSA cycles, comments); the other projects stop at earlier phases. It runs once: a second run finds the
-RNOH themes and adds nothing. Every row is audited as the seed job, so the activity timeline has a history."""
+RNOH themes and adds nothing. The integrated-care examples (`seed_integrated_care`) add what the partner
+organisations did: their team members, sessions, change ideas and PDSA cycles attributed to them. Every row is
+audited as the seed job, so the activity timeline has a history."""
 
 import random
 from datetime import date, timedelta
@@ -448,3 +450,217 @@ def _earlier_phases(projects) -> None:
             rng,
             per_theme=2,
         )
+
+
+def seed_integrated_care(projects: dict, partners: dict, users: dict) -> None:
+    """The seed's integrated-care examples, worked by their partners: Somerset's discharge team with people
+    with lived experience and a session of all four partners; Greater Manchester's joint reviews, whose cycles
+    belong to the council's social workers and the care agency together; Derbyshire's Community Frailty Model
+    tested by each Place Alliance; South Tyneside's team with its council and a peer support charity. Runs
+    once: a second run finds Somerset's partner session and adds nothing. `partners` are keyed as in
+    alwaysevents.demo (project key/organisation key)."""
+    with all_organisations(reason="the demo seed builds the partners' co-production records"):
+        if co.SessionPartner.objects.filter(project=projects["somerset"]).exists():
+            return
+        _somerset_partners(projects["somerset"], partners)
+        _manchester_joint_reviews(projects["manchester"], partners, users["partner-org@example.org"])
+        _derbyshire_place_alliances(projects["derbyshire"], partners)
+        _south_tyneside(projects["south_tyneside"])
+        _create(co.TeamMember, projects["chesterfield"], role="lead", name="Chesterfield frailty lead")
+        _create(co.TeamMember, projects["chesterfield"], role="patient")
+
+
+def _partners_of(partners: dict, project_key: str) -> list:
+    return [partner for key, partner in partners.items() if key.startswith(f"{project_key}/")]
+
+
+def _link(model, record, partner_list, **field) -> None:
+    model.objects.bulk_create(
+        model(organisation=record.organisation, project=record.project, partner=partner, **field)
+        for partner in partner_list
+    )
+
+
+def _session(project, held_on, title, attendees, decisions, partner_list):
+    session = _create(co.CoDesignSession, project, held_on=held_on, title=title, decisions=decisions)
+    for member in attendees:
+        co.SessionAttendance.objects.create(
+            organisation=project.organisation, project=project, session=session, member=member
+        )
+    _link(co.SessionPartner, session, partner_list, session=session)
+    return session
+
+
+def _somerset_partners(project, partners) -> None:
+    everyone = _partners_of(partners, "somerset")
+    carer = _create(co.TeamMember, project, role="carer", name="Margaret Hill", consent_to_be_named=True)
+    patient = _create(co.TeamMember, project, role="patient")
+    staff = [
+        _create(co.TeamMember, project, role="staff", name=name)
+        for name in (
+            "Ward discharge lead, Musgrove Park",
+            "Community nursing sister",
+            "Mental health liaison nurse",
+            "Practice nurse, Quantock Vale Surgery",
+        )
+    ]
+    session = _session(
+        project,
+        date(2026, 4, 20),
+        "Walking the journey home across four services",
+        [carer, patient, *staff],
+        "Four services each told the patient a different plan; one plan, written with them, goes with them.",
+        everyone,
+    )
+    idea = _create(
+        co.ChangeIdea,
+        project,
+        title="One plan for going home, shared with the GP and the community team on the day",
+        origin="carer",
+        description="Margaret's idea: the plan I take home is the one every service reads.",
+    )
+    co.ChangeIdeaSession.objects.create(
+        organisation=project.organisation, project=project, change_idea=idea, session=session
+    )
+    _link(co.ChangeIdeaPartner, idea, everyone, change_idea=idea)
+
+
+def _manchester_joint_reviews(project, partners, agency_user) -> None:
+    council, agency = partners["manchester/manchester_council"], partners["manchester/1-101234567"]
+    lead = _create(co.TeamMember, project, role="lead", name="Social work team manager")
+    agency_staff = _create(co.TeamMember, project, role="staff", name="Dani Okafor", user=agency_user)
+    person = _create(co.TeamMember, project, role="service_user")
+    carer = _create(co.TeamMember, project, role="carer")
+    session = _session(
+        project,
+        date(2026, 7, 13),
+        "Why two reviews on the same day?",
+        [lead, agency_staff, person, carer],
+        "The social worker and the agency held separate reviews, often the same day: hold one, together.",
+        [council, agency],
+    )
+    event = _create(
+        co.CandidateEvent,
+        project,
+        title="I will always have one review of my care at home, with everyone who supports me",
+        shortlisted=True,
+        chosen=True,
+        session=session,
+    )
+    _create(
+        co.Statement,
+        project,
+        candidate=event,
+        vision=event.title,
+        aim_what="Reviews of care at home held jointly by the social worker and the care agency",
+        aim_for_whom="everyone receiving domiciliary care from the agency in Manchester",
+        aim_target_percent=80,
+        aim_by_when=date(2027, 3, 31),
+    )
+    primary = _create(co.Driver, project, text="One conversation about my care", order=1)
+    secondary = _create(
+        co.Driver, project, parent=primary, text="Social worker and agency review together", order=1
+    )
+    idea = _create(
+        co.ChangeIdea,
+        project,
+        title="Joint review meetings",
+        origin="co_designed",
+        status="testing",
+        description="The social worker and the agency's care coordinator review the care plan together.",
+    )
+    co.ChangeIdeaDriver.objects.create(
+        organisation=project.organisation, project=project, change_idea=idea, driver=secondary
+    )
+    _link(co.ChangeIdeaPartner, idea, [council, agency], change_idea=idea)
+    ramp = _create(co.Ramp, project, change_idea=idea, title="Joint reviews")
+    for number, (starts_on, objective, status, decision, learning) in enumerate(
+        [
+            (
+                date(2026, 8, 3),
+                "One joint review, one person, one social worker and the agency's coordinator (1:1:1)",
+                "complete",
+                "adapt",
+                "One meeting instead of two; the person said it was the first time everyone agreed.",
+            ),
+            (
+                date(2026, 8, 17),
+                "Joint reviews for every review due in one social work team for two weeks",
+                "complete",
+                "increase_scale",
+                "Seven of nine reviews held jointly; two clashed with the agency's rota.",
+            ),
+            (
+                date(2026, 9, 7),
+                "Joint reviews across the city, booked into the agency's rota a week ahead",
+                "running",
+                "",
+                "",
+            ),
+        ],
+        start=1,
+    ):
+        cycle = _create(
+            co.PdsaCycle,
+            project,
+            ramp=ramp,
+            number=number,
+            status=status,
+            objective=objective,
+            plan_who="A social worker and the agency's care coordinator, with the person and their carer",
+            plan_what=objective,
+            plan_where="The person's home",
+            plan_when="Reviews due in the period",
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=13),
+            data_plan="Count reviews held jointly out of reviews due, for each site every week.",
+            do_notes="Ran as planned." if status == "complete" else "",
+            study_notes=learning,
+            act_decision=decision,
+        )
+        _link(co.PdsaCyclePartner, cycle, [council, agency], cycle=cycle)
+
+
+def _derbyshire_place_alliances(project, partners) -> None:
+    _create(co.TeamMember, project, role="lead", name="Community frailty programme lead")
+    _create(co.TeamMember, project, role="patient")
+    _create(co.TeamMember, project, role="carer")
+    primary = _create(co.Driver, project, text="I know what happens next and who to call", order=1)
+    secondary = _create(co.Driver, project, parent=primary, text="A frailty plan written with me", order=1)
+    idea = _create(
+        co.ChangeIdea,
+        project,
+        title="A care and support plan written with the person at their first frailty review",
+        origin="co_designed",
+        status="testing",
+    )
+    co.ChangeIdeaDriver.objects.create(
+        organisation=project.organisation, project=project, change_idea=idea, driver=secondary
+    )
+    place_partners = _partners_of(partners, "derbyshire")
+    _link(co.ChangeIdeaPartner, idea, place_partners, change_idea=idea)
+    # Each Place Alliance tests the Community Frailty Model's change idea in its own ramp.
+    for partner in place_partners:
+        ramp = _create(co.Ramp, project, change_idea=idea, title=f"Frailty plans in {partner.site_name}")
+        cycle = _create(
+            co.PdsaCycle,
+            project,
+            ramp=ramp,
+            number=1,
+            status="running",
+            objective=f"Write the plan with five people at their first frailty review ({partner.site_name})",
+            plan_who="The primary care network's frailty practitioner",
+            plan_where=partner.site_name,
+            starts_on=date(2026, 9, 14),
+            ends_on=date(2026, 9, 27),
+        )
+        _link(co.PdsaCyclePartner, cycle, [partner], cycle=cycle)
+
+
+def _south_tyneside(project) -> None:
+    _create(co.TeamMember, project, role="lead", name="Pulmonary rehabilitation lead")
+    _create(co.TeamMember, project, role="patient", name="Alan Reed", consent_to_be_named=True)
+    _create(co.TeamMember, project, role="patient")
+    _create(co.TeamMember, project, role="carer")
+    _create(co.TeamMember, project, role="staff", name="Breathe Easy group coordinator")
+    _create(co.TeamMember, project, role="staff", name="Adult social care practitioner")

@@ -1,5 +1,7 @@
 """Demo measures: the RNOH family of measures with 40 weeks of data whose reliability shifts up after the
-second ramp of PDSA cycles (child-height signs, July 2026); shorter series for Somerset and Derbyshire."""
+second ramp of PDSA cycles (child-height signs, July 2026); shorter series for Somerset and Derbyshire; and
+measures recorded per partner site: Greater Manchester's joint reviews at the council's and the agency's
+sites, Derbyshire's frailty plans at each Place Alliance."""
 
 import random
 from datetime import date, timedelta
@@ -40,11 +42,12 @@ def _weeks(count: int, first: date = FIRST_WEEK) -> list[date]:
     return [first + timedelta(weeks=week) for week in range(count)]
 
 
-def _points(measure: Measure, rows: list[tuple[date, int, int | None]]) -> None:
+def _points(measure: Measure, rows: list[tuple[date, int, int | None]], site=None) -> None:
     DataPoint.objects.bulk_create(
         DataPoint(
             organisation=measure.organisation,
             measure=measure,
+            site=site,
             period_start=week,
             numerator=numerator,
             denominator=denominator,
@@ -132,3 +135,62 @@ def _short_series(project, rng: random.Random, name: str, *, weeks: int, low: in
         starts_on=first,
     )
     _points(measure, [(week, rng.randint(low, high), 10) for week in _weeks(weeks, first)])
+
+
+JOINT_REVIEWS_FROM = date(2026, 8, 3)  # the first joint-review PDSA cycle
+
+
+def seed_site_measures(projects: dict, partners: dict) -> None:
+    """`partners` are keyed as in alwaysevents.demo (project key/organisation key). Runs once."""
+    with all_organisations(reason="the demo seed builds the partner sites' measures"):
+        manchester = projects["manchester"]
+        if Measure.objects.filter(project=manchester).exists():
+            return
+        rng = random.Random(15)
+        joint = _measure(
+            manchester,
+            name="Reviews held jointly",
+            kind="process",
+            is_aim_measure=True,
+            numerator="Reviews of care at home held jointly by the social worker and the agency",
+            denominator="Reviews due that week",
+            collection_method="staff_audit",
+            sampling_rule="Every review due",
+            unit="percent",
+            improvement_direction="increase",
+            target=80,
+            default_chart="run",
+            starts_on=date(2026, 6, 15),
+            per_site=True,
+        )
+        for key, due in (("manchester/manchester_council", 12), ("manchester/1-101234567", 9)):
+            rows = []
+            for week in _weeks(24, date(2026, 6, 15)):
+                held = rng.randint(0, 2) if week < JOINT_REVIEWS_FROM else rng.randint(due // 2, due)
+                rows.append((week, held, due))
+            _points(joint, rows, site=partners[key])
+        derbyshire = projects["derbyshire"]
+        plans = _measure(
+            derbyshire,
+            name="People with a frailty plan written with them",
+            kind="outcome",
+            numerator="People at a first frailty review whose plan they helped write",
+            denominator="People at a first frailty review",
+            collection_method="asked_of_patients",
+            sampling_rule="Every first frailty review",
+            unit="percent",
+            improvement_direction="increase",
+            default_chart="run",
+            starts_on=date(2026, 9, 7),
+            per_site=True,
+        )
+        for key, seen in (
+            ("derbyshire/U84031", 8),
+            ("derbyshire/U34562", 6),
+            ("derbyshire/U67018", 5),
+        ):
+            _points(
+                plans,
+                [(week, rng.randint(seen // 3, seen), seen) for week in _weeks(10, date(2026, 9, 7))],
+                site=partners[key],
+            )

@@ -28,13 +28,15 @@ cat <<MSG
   A Celery worker is running too. Emails are printed here. Press Ctrl-C to stop both.
 
   Demo logins (password: ${DEMO_PASSWORD:-demo-always-events})
-    admin@example.org     programme admin
-    coach@example.org     coach of cohort 1
-    buddy@example.org     buddy of the RNOH project
-    ics@example.org       viewer of the Somerset system
-    lead@example.org      team member, RNOH project
-    partner@example.org   patient partner, RNOH project
-    other@example.org     team member of a Derbyshire project
+    admin@example.org        programme admin
+    coach@example.org        coach of cohort 1
+    buddy@example.org        buddy of the RNOH project
+    ics@example.org          viewer of the Somerset system
+    lead@example.org         team member, RNOH project
+    partner@example.org      patient partner, RNOH project
+    other@example.org        team member of a Derbyshire project
+    region@example.org       regional team, South West
+    partner-org@example.org  staff of a home care agency, Greater Manchester project
 
 MSG
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload

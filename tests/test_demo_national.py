@@ -8,13 +8,23 @@ from django.core.management import CommandError, call_command
 from django.db.models import F, ForeignKey, Sum
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import RoleGrant, User
-from alwaysevents.demo_national import EMAIL_DOMAIN, WEEKS, AlreadySeeded, Plan, seed_national
+from accounts.access import Access
+from accounts.models import Role, RoleGrant, User
+from alwaysevents.demo_national import (
+    EMAIL_DOMAIN,
+    PARTNERED_EVERY,
+    SYSTEM_WIDE_SHARE,
+    WEEKS,
+    AlreadySeeded,
+    Plan,
+    seed_national,
+)
 from alwaysevents.models import AuditEvent
 from alwaysevents.tenancy import TenantModel
-from coproduction.models import PdsaCycle, Project
+from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, ProjectPartner
+from coproduction.selectors import projects_visible
 from measurement.models import DataPoint, Measure
-from programmes.models import Organisation
+from programmes.models import Organisation, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +58,37 @@ def test_it_makes_the_promised_counts_at_its_scale(national, system_scope):
         "coach.cohort1@national.example",
         "viewer.qn01@national.example",
     } <= emails
-    assert len(emails) == 1 + len(national.cohorts) + plan.systems + plan.projects
+    regions = Organisation.objects.filter(kind="system").values("region").distinct().count()
+    partnered = ProjectPartner.objects.values("project").distinct().count()
+    assert len(emails) == 1 + len(national.cohorts) + plan.systems + regions + plan.projects + partnered
     assert RoleGrant.objects.filter(user__email__endswith=EMAIL_DOMAIN).count() == len(emails)
+
+
+def test_systems_have_regions_and_places_and_partners_that_are_not_nhs(national, system_scope):
+    plan = Plan.at(SCALE)
+    systems = Organisation.objects.filter(kind="system", ods_code__startswith="QN")
+    assert not systems.filter(region__isnull=True).exists()
+    assert Place.objects.filter(system__in=systems).count() == 2 * plan.systems == national.counts["places"]
+    placed = Organisation.objects.filter(kind="provider", place__isnull=False).select_related("place")
+    assert placed.exists() and all(org.place.system_id == org.system_id for org in placed)
+    not_nhs = Organisation.objects.filter(kind__in=["local_authority", "independent_care", "vcse"])
+    assert not_nhs.count() == 3 * plan.systems and not not_nhs.filter(system__isnull=True).exists()
+    assert not_nhs.filter(kind="independent_care", cqc_location_id__startswith="1-99").count() == plan.systems
+
+
+def test_one_system_wide_project_in_six_has_partners_of_its_own_system(national, system_scope):
+    system_wide = round(Plan.at(SCALE).projects * SYSTEM_WIDE_SHARE)
+    partnered = Project.objects.filter(pk__in=ProjectPartner.objects.values("project"))
+    assert partnered.count() == -(-system_wide // PARTNERED_EVERY) >= 1
+    for project in partnered:
+        partners = ProjectPartner.objects.filter(project=project).select_related("partner_organisation")
+        assert 2 <= len(partners) <= 5
+        assert {p.partner_organisation.system_id for p in partners} == {project.organisation_id}
+        staff = RoleGrant.objects.get(role=Role.PARTNER_STAFF, partnership__project=project)
+        assert [p.pk for p in projects_visible(access=Access.for_user(staff.user))] == [project.pk]
+    attributed = PdsaCyclePartner.objects.select_related("cycle", "partner")
+    assert attributed.count() == national.counts["cycle attributions"] > 0
+    assert all(link.cycle.project_id == link.partner.project_id for link in attributed)
 
 
 def test_every_row_belongs_to_the_organisation_of_what_it_points_at(national, system_scope):
@@ -96,9 +135,16 @@ def test_a_reset_keeps_the_audit_trail_of_synthetic_users_who_acted(national, sy
 
 def test_the_small_demo_and_the_national_data_live_side_by_side(national, system_scope):
     call_command("seed_demo")
-    assert Project.objects.count() == Plan.at(SCALE).projects + 5
+    demo_organisations = Organisation.objects.exclude(ods_code__startswith="QN").exclude(
+        system__ods_code__startswith="QN"
+    )
+    demo_partners = ProjectPartner.objects.exclude(organisation__ods_code__startswith="QN")
+    before = (demo_organisations.count(), demo_partners.count())
+    assert Project.objects.count() == Plan.at(SCALE).projects + 6
     seed_national(scale=SCALE, reset=True)
-    assert Project.objects.count() == Plan.at(SCALE).projects + 5
+    assert Project.objects.count() == Plan.at(SCALE).projects + 6
+    assert (demo_organisations.count(), demo_partners.count()) == before
+    assert Place.objects.filter(system__ods_code="QJ2").count() == 3  # the small demo's places stay
 
 
 def test_its_users_see_their_dashboards_and_projects(national, client_of, settings):
@@ -125,6 +171,10 @@ def test_its_users_see_their_dashboards_and_projects(national, client_of, settin
     system = Organisation.objects.get(ods_code="QN01")
     assert client_of(viewer).get(f"{system_url}?system={system.pk}").status_code == 200
 
+    regional = User.objects.get(email=f"region.{system.region.code.lower()}@{EMAIL_DOMAIN}")
+    page = client_of(regional).get("/dashboards/region/")
+    assert page.status_code == 200 and system.name in page.content.decode()
+
 
 def _fingerprint() -> tuple:
     return (
@@ -140,4 +190,10 @@ def _fingerprint() -> tuple:
         ),
         DataPoint.objects.aggregate(total=Sum("numerator"))["total"],
         sorted(PdsaCycle.objects.values_list("ramp__title", "number", "status", "act_decision")),
+        sorted(
+            ProjectPartner.objects.values_list(
+                "project__title", "partner_organisation__name", "role_in_pathway"
+            )
+        ),
+        PdsaCyclePartner.objects.count(),
     )

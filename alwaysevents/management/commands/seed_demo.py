@@ -34,7 +34,7 @@ class Command(BaseCommand):
             f"{len(world.users)} users."
         )
         for email, _, role, _ in USERS:
-            self.stdout.write(f"  {email:<22} {role.label}")
+            self.stdout.write(f"  {email:<25} {role.label}")
 
     def _national(self, *, reset: bool) -> None:
         self.stdout.write(
