@@ -117,7 +117,11 @@ def targets():
         viewer = User.objects.get(email=f"viewer.{largest.ods_code.lower()}@{EMAIL_DOMAIN}")
         report_viewer = User.objects.get(email=f"viewer.{report_system.ods_code.lower()}@{EMAIL_DOMAIN}")
         cohort_size = cohort.projects
+        region = largest.region
+        regional_viewer = User.objects.filter(email=f"region.{region.code.lower()}@{EMAIL_DOMAIN}").first()
     return {
+        "region": region,
+        "regional_viewer": regional_viewer,
         "coach": coach,
         "viewer": viewer,
         "cohort": cohort,
@@ -159,6 +163,15 @@ def web(port: int, picked: dict) -> list[tuple[str, float, str, bool]]:
         ),
         ("project page", picked["project"].get_absolute_url(), coach),
     ]
+    if picked["regional_viewer"] is not None:
+        pages.insert(
+            3,
+            (
+                f"regional dashboard ({picked['region'].name})",
+                f"/dashboards/region/?region={picked['region'].pk}",
+                session_cookie(picked["regional_viewer"]),
+            ),
+        )
     results, healthz = [], None
     print(f"\n{CLIENTS} keep-alive clients for {SECONDS:.0f} s each, against gunicorn with {WORKERS} workers")
     print(f"{'page':<44} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'of /healthz':>12}")

@@ -62,7 +62,14 @@ def page(browser, live_server):
 
 
 def assert_accessible(page) -> None:
-    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now, once it has loaded and the
+    header's script has fitted the navigation into one row (until then, links that do not fit wrap onto
+    the page's light background: not what anyone sees)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-module=nhsuk-header]')"
+        " || document.querySelector('[data-module=nhsuk-header]').hasAttribute('data-nhsuk-header-init')"
+    )
     results = Axe().run(
         page,
         options={
