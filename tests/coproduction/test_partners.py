@@ -59,6 +59,11 @@ def cycle_plan(**changes) -> dict:
 
 
 class TestManagingPartners:
+    def test_the_page_says_who_leads_and_what_partners_staff_may_do(self, world, client_of):
+        body = client_of(world.a_member).get(partners_url(world)).content.decode()
+        assert "<p>Alpha Hospital Trust leads this project with 1 partner organisation" in body
+        assert "&lt;p&gt;" not in body
+
     def test_the_lead_team_adds_a_partner_and_it_is_listed(self, world, client_of, council, system_scope):
         client = client_of(world.a_member)
         response = client.post(
