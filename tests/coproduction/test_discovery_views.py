@@ -61,6 +61,14 @@ class TestResponseList:
         body = client_of(world.a_member).get(f"{base(world)}/responses/").content.decode()
         assert NHS_NUMBER in body and "May identify someone" in body and "Redact" in body
 
+    def test_the_edit_page_of_a_flagged_response_warns_in_plain_paragraphs(
+        self, world, client_of, system_scope
+    ):
+        response = make_response(world, text=f"My NHS number is {NHS_NUMBER}")
+        body = client_of(world.a_member).get(f"{base(world)}/responses/{response.pk}/edit/").content.decode()
+        assert "This response may identify someone" in body
+        assert "<p>Remove the identifying details" in body and "&lt;p&gt;" not in body
+
     def test_it_filters_by_theme_method_respondent_and_date(self, world, client_of, system_scope):
         make_response(
             world, text="Parking near the entrance", method="workshop", collected_on=date(2026, 4, 1)
