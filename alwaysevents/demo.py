@@ -15,7 +15,16 @@ from coproduction.demo import seed_integrated_care, seed_journeys
 from coproduction.models import Project, ProjectPartner
 from measurement.demo import seed_measures, seed_site_measures
 from programmes.demo import seed_coaching
-from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, Region
+from programmes.models import (
+    Cohort,
+    Enrolment,
+    Organisation,
+    Phase,
+    Place,
+    Programme,
+    Region,
+    nhs_england_regions,
+)
 from programmes.services import programme_create
 
 from .audit import audit
@@ -246,7 +255,8 @@ def seed_demo() -> DemoWorld:
             )[0]
             for name, launch in (("Cohort 1", date(2026, 1, 15)), ("Cohort 2", date(2026, 6, 10)))
         }
-        organisations, places = _organisations()
+        regions = nhs_england_regions()
+        organisations, places = _organisations(regions)
         projects = {
             key: _project(key, organisations, places, cohorts, programme, rest) for key, *rest in PROJECTS
         }
@@ -257,7 +267,7 @@ def seed_demo() -> DemoWorld:
             "organisation": organisations.__getitem__,
             "project": projects.__getitem__,
             "partner": partners.__getitem__,
-            "region": lambda code: Region.objects.get(code=code),
+            "region": regions.__getitem__,
         }
         users = {email: _user(email, name, role, target, targets) for email, name, role, target in USERS}
         seed_journeys(projects, users)
@@ -277,9 +287,8 @@ def _programme() -> Programme:
     )
 
 
-def _organisations() -> tuple[dict[str, Organisation], dict[str, Place]]:
+def _organisations(regions: dict[str, Region]) -> tuple[dict[str, Organisation], dict[str, Place]]:
     organisations, places = {}, {}
-    regions = {region.code: region for region in Region.objects.all()}
     for ods_code, (name, region_code) in SYSTEMS.items():
         system = _organisation({"ods_code": ods_code}, name=name, kind=Organisation.Kind.SYSTEM)
         organisations[ods_code] = _filled(system, region=regions[region_code])

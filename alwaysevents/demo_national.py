@@ -44,7 +44,7 @@ from programmes.models import (
     Phase,
     Place,
     Programme,
-    Region,
+    nhs_england_regions,
 )
 from programmes.services import programme_create
 
@@ -351,7 +351,7 @@ class _Builder:
     def _organisations(self) -> None:
         plan = self.plan
         places = self._place_names(plan.systems * 2 + plan.providers)
-        regions = list(Region.objects.order_by("code"))
+        regions = sorted(nhs_england_regions().values(), key=lambda region: region.code)
         self.systems = [
             Organisation(
                 kind=Organisation.Kind.SYSTEM,

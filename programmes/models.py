@@ -39,6 +39,27 @@ class Region(models.Model):
         return reverse("region_detail", kwargs={"region_id": self.pk})
 
 
+# NHS England's seven regions (code, name), as migration 0006 seeds them.
+NHS_ENGLAND_REGIONS = (
+    ("Y56", "London"),
+    ("Y58", "South West"),
+    ("Y59", "South East"),
+    ("Y60", "Midlands"),
+    ("Y61", "East of England"),
+    ("Y62", "North West"),
+    ("Y63", "North East and Yorkshire"),
+)
+
+
+def nhs_england_regions() -> dict[str, Region]:
+    """The seven regions by code; any missing put back (a test that flushes the database removes what the
+    migrations seeded, and the demo seed may run after it)."""
+    return {
+        code: Region.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in NHS_ENGLAND_REGIONS
+    }
+
+
 # Which types each kind of organisation may have ("" = none), and which kinds must have an ODS code: the one
 # table the check constraint, the form and the API all read.
 TYPES_OF_KIND = {

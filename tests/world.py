@@ -21,6 +21,7 @@ from programmes.models import (
     Place,
     Programme,
     Region,
+    nhs_england_regions,
 )
 from programmes.services import programme_create
 
@@ -247,8 +248,8 @@ def make_partnership(project: Project, organisation: Organisation, **fields) -> 
 def add_integrated_care(world: World) -> None:
     """System A in region A with a place; A's project has a current partner (a home care agency) and a
     removed one; A's second project has a partner whose staff must see nothing of A's first project."""
-    world.region_a, _ = Region.objects.get_or_create(code="Y58", defaults={"name": "South West"})
-    world.region_b, _ = Region.objects.get_or_create(code="Y56", defaults={"name": "London"})
+    regions = nhs_england_regions()
+    world.region_a, world.region_b = regions["Y58"], regions["Y56"]
     Organisation.objects.filter(pk=world.system_a.pk).update(region=world.region_a)
     Organisation.objects.filter(pk=world.system_b.pk).update(region=world.region_b)
     world.system_a.refresh_from_db()
