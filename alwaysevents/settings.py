@@ -43,6 +43,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def read_development_env(path: str) -> None:
+    """`make run` writes var/development.env (ignored by git and by the Docker build) so that a management
+    command typed in a development checkout gets the DEBUG and SECRET_KEY of its server. Variables already
+    in the environment win; DEVELOPMENT_ENV_FILE names another file, or none when empty."""
+    file = Path(path) if path else None
+    if file is None or not file.is_file():
+        return
+    for number, line in enumerate(file.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        if not equals or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"{file}, line {number}: expected NAME=value")
+        os.environ.setdefault(name.strip(), value.strip())
+
+
+read_development_env(os.environ.get("DEVELOPMENT_ENV_FILE", str(BASE_DIR / "var" / "development.env")))
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

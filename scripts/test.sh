@@ -26,6 +26,7 @@ export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 
 # Production defaults, less HTTPS (the test servers speak plain HTTP on loopback).
 export DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production
+export DEVELOPMENT_ENV_FILE=  # never the checkout's var/development.env, which `make run` may have written
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 export STATIC_MANIFEST=false
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend

@@ -39,6 +39,7 @@ def test_the_deploy_check_passes_with_production_values():
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://ae@db.example/ae"),
         "REDIS_URL": "redis://cache.example:6379/0",
         "VAR_DIR": os.environ.get("VAR_DIR", tempfile.gettempdir()),
+        "DEVELOPMENT_ENV_FILE": "",  # as in production: no development checkout's file
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -52,7 +53,11 @@ def test_the_deploy_check_passes_with_production_values():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {"PATH": os.environ["PATH"], "VAR_DIR": os.environ.get("VAR_DIR", tempfile.gettempdir())}
+    env = {
+        "PATH": os.environ["PATH"],
+        "VAR_DIR": os.environ.get("VAR_DIR", tempfile.gettempdir()),
+        "DEVELOPMENT_ENV_FILE": "",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
