@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated
 from coproduction.models import ProjectPartner
 from coproduction.selectors import project_visible
 from coproduction.selectors_partners import partners_of
@@ -86,11 +86,9 @@ def _site_asked(request, measure: Measure) -> uuid.UUID | None:
 class MeasureListApi(BaseApi):
     @extend_schema(responses=MeasureOutput(many=True), operation_id="measures_list")
     def get(self, request, project_id):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            measures_of_project(access=request.access, project_id=project_id), request, view=self
+        return paginated(
+            self, request, measures_of_project(access=request.access, project_id=project_id), MeasureOutput
         )
-        return paginator.get_paginated_response(MeasureOutput(page, many=True).data)
 
     @extend_schema(request=MeasureInput, responses={201: MeasureOutput}, operation_id="measures_create")
     def post(self, request, project_id):
@@ -143,9 +141,7 @@ class PointListApi(BaseApi):
         points = points_of(measure).order_by("period_start", "site__site_name")
         if site := _site_asked(request, measure):
             points = points.filter(site_id=site)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(points, request, view=self)
-        return paginator.get_paginated_response(PointSerializer(page, many=True).data)
+        return paginated(self, request, points, PointSerializer)
 
     @extend_schema(request=PointsInput, responses={200: None}, operation_id="measure_points_upsert")
     def post(self, request, project_id, measure_id):

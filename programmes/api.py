@@ -1,10 +1,6 @@
 """The programmes API: coaching calls and monthly returns, over the same
 selectors and services as the pages."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import path
@@ -12,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated, service_errors
 from coproduction.selectors import project_visible
 
 from .models import CallAction, CoachingCall, MonthlyReturn
@@ -28,24 +24,10 @@ from .services import (
 )
 
 
-@contextmanager
-def service_errors() -> Iterator[None]:
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
-
-
 def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _paginated(view, request, items, output):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(items, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 # --- Coaching calls -----------------------------------------------------------------------------------
@@ -120,7 +102,7 @@ class CallListApi(BaseApi):
     @extend_schema(responses=CallOutput(many=True), operation_id="coaching_calls_list")
     def get(self, request, project_id):
         _, calls = calls_of(access=request.access, project_id=project_id)
-        return _paginated(self, request, calls.prefetch_related("actions"), CallOutput)
+        return paginated(self, request, calls.prefetch_related("actions"), CallOutput)
 
     @extend_schema(request=CallCreateInput, responses={201: CallOutput}, operation_id="coaching_calls_create")
     def post(self, request, project_id):
@@ -219,7 +201,7 @@ class ReturnListApi(BaseApi):
     @extend_schema(responses=ReturnOutput(many=True), operation_id="monthly_returns_list")
     def get(self, request, project_id):
         _, returns = returns_of(access=request.access, project_id=project_id)
-        return _paginated(self, request, returns, ReturnOutput)
+        return paginated(self, request, returns, ReturnOutput)
 
     @extend_schema(
         request=ReturnStartInput, responses={201: ReturnOutput}, operation_id="monthly_returns_create"

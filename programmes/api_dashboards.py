@@ -6,9 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi
+from alwaysevents.api import BaseApi, paginated
 
-from .api import _paginated
 from .presenters import RETURN_LABELS
 from .presenters_dashboards import filter_rows, phase_names, rollup, rows_by_system, sort_rows
 from .selectors_dashboards import (
@@ -83,7 +82,7 @@ class CoachDashboardApi(BaseApi):
         rows, _ = sort_rows(
             dashboard_rows(access=request.access, filters=_filters(params)), params.get("sort", "project")
         )
-        return _paginated(self, request, rows, DashboardRowOutput)
+        return paginated(self, request, rows, DashboardRowOutput)
 
 
 def _filters(params) -> DashboardFilters:

@@ -11,9 +11,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi
+from alwaysevents.api import BaseApi, paginated
 
-from .api import _paginated
 from .models import Organisation
 from .selectors_geography import (
     OrganisationFilters,
@@ -146,7 +145,7 @@ class OrganisationListApi(BaseApi):
             kind=request.query_params.get("kind", ""), system=request.query_params.get("system", "")
         )
         organisations = organisations_listed(access=request.access, filters=filters)
-        return _paginated(self, request, organisations, ReferenceOrganisationOutput)
+        return paginated(self, request, organisations, ReferenceOrganisationOutput)
 
     @extend_schema(
         request=OrganisationCreateInput,
@@ -219,7 +218,7 @@ class RegionListApi(BaseApi):
     )
     def get(self, request):
         regions = regions_readable(access=request.access)
-        return _paginated(self, request, regions, ReferenceRegionOutput)
+        return paginated(self, request, regions, ReferenceRegionOutput)
 
 
 class RegionDetailApi(BaseApi):
@@ -277,7 +276,7 @@ class PlaceListApi(BaseApi):
     )
     def get(self, request, system_id):
         system = system_of_places(access=request.access, system_id=system_id)
-        return _paginated(self, request, places_in(system=system), ReferencePlaceOutput)
+        return paginated(self, request, places_in(system=system), ReferencePlaceOutput)
 
     @extend_schema(
         request=PlaceInput,

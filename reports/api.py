@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated
 from alwaysevents.audit import audit
 from coproduction.selectors import project_visible
 from programmes.selectors import call_visible
@@ -64,9 +64,7 @@ class ProjectReportCreateApi(BaseApi):
     def get(self, request, project_id):
         """The project's report runs, newest first."""
         project = project_visible(access=request.access, project_id=project_id)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(runs_of_project(project=project), request, view=self)
-        return paginator.get_paginated_response(ReportRunOutput(page, many=True).data)
+        return paginated(self, request, runs_of_project(project=project), ReportRunOutput)
 
     @extend_schema(
         request=ReportRunInput, responses={201: ReportRunOutput}, operation_id="project_reports_create"
@@ -148,9 +146,7 @@ class CallPacksApi(BaseApi):
     def get(self, request, project_id, call_id):
         """The call's pre-call pack runs, newest first."""
         call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(packs_of_call(call=call), request, view=self)
-        return paginator.get_paginated_response(ReportRunOutput(page, many=True).data)
+        return paginated(self, request, packs_of_call(call=call), ReportRunOutput)
 
     @extend_schema(request=None, responses={201: ReportRunOutput}, operation_id="call_packs_create")
     def post(self, request, project_id, call_id):

@@ -1,9 +1,6 @@
 """The co-design API: team members, sessions, candidate events (with their screening) and the chosen one's
 statements, under /api/v1/projects/<project_id>/. The same selectors and services as the pages."""
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import path
@@ -11,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated, service_errors
 
 from ..models import (
     CandidateEvent,
@@ -27,22 +24,14 @@ from ..models import (
 from ..selectors import project_visible, record_visible, records_of
 from ..services import codesign as services
 
-
-@contextmanager
-def domain_errors():
-    """A rule a service enforces (consent, the four criteria, a first-person vision) answers 400."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-        raise serializers.ValidationError(detail) from error
-
-
 PARTNERS_HELP = "Partners of the project it is attributed to (a partner's own staff: theirs when left out)."
 
 
-def records_by_id(*, project: Project, model, ids, field: str) -> list:
-    """The project's records with these ids, or a 400 naming the field: another project's ids are unknown."""
+def records_by_id(*, project: Project, model, ids, field: str) -> list | None:
+    """The project's records with these ids, or a 400 naming the field: another project's ids are unknown.
+    None (the field left out of a change) stays None."""
+    if ids is None:
+        return None
     ids = set(ids)
     found = list(records_of(project=project, model=model).filter(pk__in=ids))
     if len(found) != len(ids):
@@ -50,12 +39,6 @@ def records_by_id(*, project: Project, model, ids, field: str) -> list:
             {field: [f"Unknown {model._meta.verbose_name} id for this project"]}
         )
     return found
-
-
-def paginated(view, request, queryset, output):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 # --- Team members --------------------------------------------------------------------------------
@@ -125,7 +108,7 @@ class TeamMemberListApi(BaseApi):
         data = TeamMemberInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = {**data.validated_data, "user": _account(project, data.validated_data["user"])}
-        with domain_errors():
+        with service_errors():
             member = services.team_member_create(access=request.access, project=project, **values)
         return Response(TeamMemberOutput(member).data, status=status.HTTP_201_CREATED)
 
@@ -152,7 +135,7 @@ class TeamMemberDetailApi(BaseApi):
         version = changes.pop("version")
         if "user" in changes:
             changes["user"] = _account(member.project, changes["user"])
-        with domain_errors():
+        with service_errors():
             member = services.team_member_update(
                 access=request.access,
                 project=member.project,
@@ -248,7 +231,7 @@ class SessionListApi(BaseApi):
             values["partners"] = records_by_id(
                 project=project, model=ProjectPartner, ids=values["partners"], field="partners"
             )
-        with domain_errors():
+        with service_errors():
             session = services.session_create(access=request.access, project=project, **values)
         return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
 
@@ -281,7 +264,7 @@ class SessionDetailApi(BaseApi):
             changes["partners"] = records_by_id(
                 project=session.project, model=ProjectPartner, ids=changes["partners"], field="partners"
             )
-        with domain_errors():
+        with service_errors():
             session = services.session_update(
                 access=request.access,
                 project=session.project,
@@ -398,7 +381,7 @@ class CandidateListApi(BaseApi):
         values = dict(data.validated_data)
         values["themes"] = records_by_id(project=project, model=Theme, ids=values["themes"], field="themes")
         values["session"] = _session(project, values["session"])
-        with domain_errors():
+        with service_errors():
             candidate = services.candidate_create(access=request.access, project=project, **values)
         return Response(CandidateOutput(candidate).data, status=status.HTTP_201_CREATED)
 
@@ -435,7 +418,7 @@ class CandidateDetailApi(BaseApi):
             )
         if "session" in changes:
             changes["session"] = _session(project, changes["session"])
-        with domain_errors():
+        with service_errors():
             candidate = services.candidate_update(
                 access=request.access,
                 project=project,
@@ -489,7 +472,7 @@ class CandidateChoiceApi(BaseApi):
     @extend_schema(request=None, responses=ChoiceOutput, operation_id="candidates_choose")
     def post(self, request, project_id, candidate_id):
         candidate = self.candidate(request, project_id, candidate_id)
-        with domain_errors():
+        with service_errors():
             candidate = services.candidate_choose(
                 access=request.access, project=candidate.project, candidate=candidate
             )
@@ -565,7 +548,7 @@ class StatementApi(BaseApi):
         request.access.require_edit_project(project)
         data = StatementInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with domain_errors():
+        with service_errors():
             statement = services.statement_create(
                 access=request.access, project=project, **data.validated_data
             )
@@ -582,7 +565,7 @@ class StatementApi(BaseApi):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         version = changes.pop("version")
-        with domain_errors():
+        with service_errors():
             statement = services.statement_update(
                 access=request.access,
                 project=project,

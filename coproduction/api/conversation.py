@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated
 
 from ..models import Comment, Notification
 from ..presenters_conversation import person_name
@@ -114,9 +114,7 @@ class ProjectCommentListApi(BaseApi):
         resolved = {"all": None, "unresolved": False, "resolved": True}[data["status"]]
         if resolved is not None:
             threads = threads.filter(resolved_at__isnull=not resolved)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(threads, request, view=self)
-        return paginator.get_paginated_response(ThreadOutput(page, many=True).data)
+        return paginated(self, request, threads, ThreadOutput)
 
     @extend_schema(
         request=CommentCreateInput,
@@ -260,9 +258,7 @@ class NotificationListApi(BaseApi):
         notifications = notifications_of(access=request.access)
         if filters.validated_data.get("unread"):
             notifications = notifications.filter(read_at__isnull=True)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        return paginated(self, request, notifications, NotificationOutput)
 
 
 class NotificationDetailApi(BaseApi):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, Pagination, paginated
 
 from ..models import CollectionLink, Response, ResponseTheme, Theme
 from ..presenters_discovery import public_url, text_is_visible
@@ -252,9 +252,7 @@ class ThemeListApi(BaseApi):
     @extend_schema(responses=ThemeSummaryOutput(many=True), operation_id="themes_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(theme_summaries(project=project), request, view=self)
-        return paginator.get_paginated_response(ThemeSummaryOutput(page, many=True).data)
+        return paginated(self, request, theme_summaries(project=project), ThemeSummaryOutput)
 
     @extend_schema(request=ThemeInput, responses={201: ThemeOutput}, operation_id="themes_create")
     def post(self, request, project_id):
@@ -388,9 +386,7 @@ class LinkListApi(BaseApi):
     @extend_schema(responses=LinkOutput(many=True), operation_id="collection_links_list")
     def get(self, request, project_id):
         project = _editable_project(request, project_id)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(links_of(project=project), request, view=self)
-        return paginator.get_paginated_response(LinkOutput(page, many=True).data)
+        return paginated(self, request, links_of(project=project), LinkOutput)
 
     @extend_schema(request=LinkInput, responses={201: LinkOutput}, operation_id="collection_links_create")
     def post(self, request, project_id):

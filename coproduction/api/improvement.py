@@ -1,17 +1,13 @@
 """The Test-phase API: drivers, change ideas, ramps and PDSA cycles (with their questions nested), over the
 same selectors and services as the pages."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated, service_errors
 
 from ..models import (
     ChangeIdea,
@@ -37,16 +33,7 @@ from ..services.improvement import (
     pdsa_cycle_update,
     ramp_create,
 )
-from .codesign import PARTNERS_HELP
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's refusal (bad input, a step out of order) answers 400 with its messages."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from error
+from .codesign import PARTNERS_HELP, records_by_id
 
 
 def _one(project: Project, model, record_id, field: str):
@@ -60,23 +47,6 @@ def _one(project: Project, model, record_id, field: str):
         ) from error
     record.project = project
     return record
-
-
-def _many(project: Project, model, record_ids, field: str) -> list:
-    if record_ids is None:
-        return None
-    records = list(records_of(project=project, model=model).filter(pk__in=record_ids))
-    if len(records) != len(set(record_ids)):
-        raise serializers.ValidationError(
-            {field: [f"Every {model._meta.verbose_name} must be in this project"]}
-        )
-    return records
-
-
-def _paginated(view, request, queryset, output):
-    paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
 
 
 # --- Drivers -------------------------------------------------------------------------------------
@@ -118,7 +88,7 @@ class DriverListApi(BaseApi):
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
         drivers = records_of(project=project, model=Driver).order_by("parent_id", "order", "created_at")
-        return _paginated(self, request, drivers, DriverOutput)
+        return paginated(self, request, drivers, DriverOutput)
 
     @extend_schema(request=DriverCreateInput, responses={201: DriverOutput}, operation_id="drivers_create")
     def post(self, request, project_id):
@@ -223,7 +193,7 @@ class ChangeIdeaListApi(BaseApi):
         project = project_visible(access=request.access, project_id=project_id)
         ideas = records_of(project=project, model=ChangeIdea)
         ideas = ideas.prefetch_related("drivers", "sessions", "partners")
-        return _paginated(self, request, ideas, ChangeIdeaOutput)
+        return paginated(self, request, ideas, ChangeIdeaOutput)
 
     @extend_schema(
         request=ChangeIdeaCreateInput, responses={201: ChangeIdeaOutput}, operation_id="change_ideas_create"
@@ -232,9 +202,13 @@ class ChangeIdeaListApi(BaseApi):
         project = project_visible(access=request.access, project_id=project_id)
         request.access.require_edit_project(project)
         data = dict(_valid(ChangeIdeaCreateInput, request.data))
-        data["drivers"] = _many(project, Driver, data["drivers"], "drivers")
-        data["sessions"] = _many(project, CoDesignSession, data["sessions"], "sessions")
-        data["partners"] = _many(project, ProjectPartner, data.get("partners"), "partners")
+        data["drivers"] = records_by_id(project=project, model=Driver, ids=data["drivers"], field="drivers")
+        data["sessions"] = records_by_id(
+            project=project, model=CoDesignSession, ids=data["sessions"], field="sessions"
+        )
+        data["partners"] = records_by_id(
+            project=project, model=ProjectPartner, ids=data.get("partners"), field="partners"
+        )
         with service_errors():
             idea = change_idea_create(access=request.access, project=project, **data)
         return Response(ChangeIdeaOutput(idea).data, status=status.HTTP_201_CREATED)
@@ -259,11 +233,17 @@ class ChangeIdeaDetailApi(BaseApi):
         data = dict(_valid(ChangeIdeaUpdateInput, request.data))
         version = data.pop("version")
         if "drivers" in data:
-            data["drivers"] = _many(idea.project, Driver, data["drivers"], "drivers")
+            data["drivers"] = records_by_id(
+                project=idea.project, model=Driver, ids=data["drivers"], field="drivers"
+            )
         if "sessions" in data:
-            data["sessions"] = _many(idea.project, CoDesignSession, data["sessions"], "sessions")
+            data["sessions"] = records_by_id(
+                project=idea.project, model=CoDesignSession, ids=data["sessions"], field="sessions"
+            )
         if "partners" in data:
-            data["partners"] = _many(idea.project, ProjectPartner, data["partners"], "partners")
+            data["partners"] = records_by_id(
+                project=idea.project, model=ProjectPartner, ids=data["partners"], field="partners"
+            )
         with service_errors():
             idea = change_idea_update(access=request.access, idea=idea, expected_version=version, **data)
         return Response(ChangeIdeaOutput(idea).data)
@@ -297,7 +277,7 @@ class RampListApi(BaseApi):
     @extend_schema(responses=RampOutput(many=True), operation_id="ramps_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        return _paginated(self, request, records_of(project=project, model=Ramp), RampOutput)
+        return paginated(self, request, records_of(project=project, model=Ramp), RampOutput)
 
     @extend_schema(request=RampInput, responses={201: RampOutput}, operation_id="ramps_create")
     def post(self, request, project_id):
@@ -434,7 +414,7 @@ class CycleListApi(BaseApi):
     @extend_schema(responses=CycleOutput(many=True), operation_id="pdsa_cycles_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        return _paginated(self, request, _cycles(project), CycleOutput)
+        return paginated(self, request, _cycles(project), CycleOutput)
 
     @extend_schema(request=CycleCreateInput, responses={201: CycleOutput}, operation_id="pdsa_cycles_create")
     def post(self, request, project_id):
@@ -442,7 +422,9 @@ class CycleListApi(BaseApi):
         request.access.require_edit_project(project)
         data = dict(_valid(CycleCreateInput, request.data))
         ramp = _one(project, Ramp, data.pop("ramp"), "ramp")
-        data["partners"] = _many(project, ProjectPartner, data.get("partners"), "partners")
+        data["partners"] = records_by_id(
+            project=project, model=ProjectPartner, ids=data.get("partners"), field="partners"
+        )
         with service_errors():
             cycle = pdsa_cycle_create(access=request.access, ramp=ramp, **data)
         return Response(CycleOutput(cycle).data, status=status.HTTP_201_CREATED)
@@ -460,7 +442,9 @@ class CycleDetailApi(BaseApi):
         data = dict(_valid(CycleUpdateInput, request.data))
         version = data.pop("version")
         if "partners" in data:
-            data["partners"] = _many(cycle.project, ProjectPartner, data["partners"], "partners")
+            data["partners"] = records_by_id(
+                project=cycle.project, model=ProjectPartner, ids=data["partners"], field="partners"
+            )
         with service_errors():
             cycle = pdsa_cycle_update(access=request.access, cycle=cycle, expected_version=version, **data)
         return Response(CycleOutput(_cycle(request, project_id, cycle.pk)).data)

@@ -12,14 +12,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.models import Invitation, RoleGrant
-from alwaysevents.api import BaseApi
+from alwaysevents.api import BaseApi, paginated
 from programmes.models import Organisation
 
 from ..models import ProjectPartner
 from ..selectors import project_visible
 from ..selectors_partners import partner_visible, partners_of, partners_with_staff
 from ..services import partners as services
-from .codesign import paginated
 
 
 def _refusals(error: DjangoValidationError) -> serializers.ValidationError:

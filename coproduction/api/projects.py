@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, Pagination
+from alwaysevents.api import BaseApi, paginated
 
 from ..models import Project
 from ..selectors import project_visible, projects_visible
@@ -39,9 +39,7 @@ class ProjectOutput(serializers.ModelSerializer):
 class ProjectListApi(BaseApi):
     @extend_schema(responses=ProjectOutput(many=True), operation_id="projects_list")
     def get(self, request):
-        paginator = Pagination()
-        page = paginator.paginate_queryset(projects_visible(access=request.access), request, view=self)
-        return paginator.get_paginated_response(ProjectOutput(page, many=True).data)
+        return paginated(self, request, projects_visible(access=request.access), ProjectOutput)
 
 
 class ProjectDetailApi(BaseApi):
