@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
 # Days before a coaching call that its pre-call pack is prepared; the day of the month return reminders start.
 PRE_CALL_PACK_DAYS = env_int("PRE_CALL_PACK_DAYS", 2)
 RETURN_REMINDER_DAY = env_int("RETURN_REMINDER_DAY", 5)
+# Counts of people by group from 1 to this are suppressed wherever they leave the team (docs/measurement.md).
+SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 7)
 
 # --- Authentication ----------------------------------------------------------------------------
 

@@ -10,17 +10,30 @@ class MeasureForm(forms.ModelForm):
     """The operational definition of a measure. Editing carries the version, to refuse a stale save."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    stratified_by = forms.MultipleChoiceField(
+        label="Broken down by (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Enter each group's numbers every period; the total is their sum. Counts of people in a "
+        "group leave the team only when large enough: smaller ones are suppressed.",
+        error_messages={"invalid_choice": "Choose breakdowns from the list"},
+    )
 
-    def __init__(self, *args, has_partners: bool = False, **kwargs):
+    def __init__(self, *args, has_partners: bool = False, dimensions=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not has_partners:
             # Recording per site only means something in a project with partner organisations.
             del self.fields["per_site"]
+        self.fields["stratified_by"].choices = [(dimension.key, dimension.name) for dimension in dimensions]
+        if not dimensions:
+            del self.fields["stratified_by"]
+        self.fields["gap_as"].required = False  # only a breakdown uses it; the difference unless chosen
 
     class Meta:
         model = Measure
         fields = MEASURE_FIELDS
         widgets = {
+            "gap_as": forms.RadioSelect,
             "numerator": forms.Textarea(attrs={"rows": 2}),
             "denominator": forms.Textarea(attrs={"rows": 2}),
             "inclusions": forms.Textarea(attrs={"rows": 2}),
@@ -38,6 +51,7 @@ class MeasureForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        data["gap_as"] = data.get("gap_as") or Measure.Gap.DIFFERENCE
         if data.get("unit") == Measure.Unit.PERCENT and not (data.get("denominator") or "").strip():
             self.add_error("denominator", "A percentage needs a denominator: out of how many?")
         if data.get("default_chart") == Measure.Chart.P and data.get("unit") != Measure.Unit.PERCENT:
@@ -56,6 +70,9 @@ class MeasureForm(forms.ModelForm):
         data = self.data.copy()
         for name in MEASURE_FIELDS:
             value = getattr(current, name)
+            if isinstance(value, list):
+                data.setlist(name, value)
+                continue
             data[name] = "on" if value is True else ("" if value in (None, False) else value)
             if value is False:
                 data.pop(name, None)

@@ -26,6 +26,8 @@ DEFINITION_FIELDS = [
     "default_chart",
     "starts_on",
     "per_site",
+    "stratified_by",
+    "gap_as",
 ]
 
 
@@ -98,6 +100,25 @@ class Measure(ProjectRecord):
         default=False,
         help_text="Each partner site enters its own data; the pathway is the sum of the sites.",
     )
+
+    class Gap(models.TextChoices):
+        DIFFERENCE = "difference", "Difference (percentage points, or counts)"
+        RATIO = "ratio", "Ratio (most deprived ÷ least deprived)"
+
+    stratified_by = models.JSONField(
+        "Broken down by",
+        default=list,
+        blank=True,
+        help_text="The population groups (the programme's dimensions, by key) each period is entered for; "
+        "the total is the sum of the groups.",
+    )
+    gap_as = models.CharField(
+        "Gap between groups as",
+        max_length=10,
+        choices=Gap,
+        default=Gap.DIFFERENCE,
+        help_text="How the inequality chart compares the first and last group of an ordered breakdown.",
+    )
     # Bumped in the same transaction as every write of the measure's points or marks; with `version` it
     # keys the cached analyses, so a reader never needs to look at the points to know they changed.
     data_version = models.PositiveIntegerField(default=1, editable=False)
@@ -166,6 +187,35 @@ class DataPoint(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.period_start}"
+
+
+class StratumPoint(TenantModel):
+    """One population group's numerator (and denominator) for one period of a stratified measure: counts,
+    never people. `stratum` names the group in each of the measure's dimensions, "deprivation=1" or
+    "age=65-79;deprivation=1" (dimensions in the measure's order). The period's DataPoint is their sum."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="stratum_points")
+    period_start = models.DateField()
+    stratum = models.CharField(max_length=300)
+    numerator = models.DecimalField(max_digits=12, decimal_places=2)
+    denominator = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["measure", "period_start", "stratum"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["measure", "period_start", "stratum"], name="one_stratum_point_per_period"
+            ),
+            models.CheckConstraint(condition=Q(numerator__gte=0), name="stratum_numerator_not_negative"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="stratum_denominator_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.period_start} {self.stratum}"
 
 
 class PeriodMark(TenantModel):

@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.access import Access
 from coproduction.selectors import project_visible, records_of
 
-from .models import DataPoint, Measure, PeriodMark
+from .models import DataPoint, Measure, PeriodMark, StratumPoint
 
 
 def measures_of_project(*, access: Access, project_id: uuid.UUID) -> QuerySet[Measure]:
@@ -29,6 +29,13 @@ def measure_visible(*, access: Access, project_id: uuid.UUID, measure_id: uuid.U
 def points_of(measure: Measure) -> QuerySet[DataPoint]:
     return DataPoint.objects.filter(organisation_id=measure.organisation_id, measure=measure).order_by(
         "period_start"
+    )
+
+
+def stratum_points_of(measure: Measure) -> QuerySet[StratumPoint]:
+    """A stratified measure's rows per group and period (counts of people, never people)."""
+    return StratumPoint.objects.filter(organisation_id=measure.organisation_id, measure=measure).order_by(
+        "period_start", "stratum"
     )
 
 

@@ -15,9 +15,10 @@ from alwaysevents.concurrency import save_versioned
 from coproduction.models import Project, ProjectPartner
 from coproduction.selectors_partners import partners_of
 
-from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark
+from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark, StratumPoint
 from .points import PointError, PointInput, SiteCheck, current_period, require_data_entry, validate_point
-from .selectors import points_of
+from .selectors import points_of, stratum_points_of
+from .strata import StratumCheck, StratumInput, programme_dimensions
 
 MEASURE_FIELDS = set(DEFINITION_FIELDS)
 
@@ -59,11 +60,49 @@ def _check_per_site(project: Project, measure: Measure | None, per_site: bool) -
         raise ValidationError("The project has no partner organisations, so no sites to record data for")
 
 
+def _check_stratified(project: Project, measure: Measure | None, fields: dict) -> None:
+    """A breakdown names the programme's dimensions, once each; it adds up to the total, so not for
+    minutes, and not with sites (yet); and it stays as it is once the measure has data."""
+    current = measure.stratified_by if measure is not None else []
+    wanted = list(fields.get("stratified_by", current) or [])
+    if (
+        measure is not None
+        and wanted != current
+        and (points_of(measure).exists() or stratum_points_of(measure).exists())
+    ):
+        raise ValidationError(
+            {
+                "stratified_by": "This measure already has data, so its breakdown by group cannot change: "
+                "add a new measure instead"
+            }
+        )
+    if not wanted:
+        return
+    known = {dimension.key for dimension in programme_dimensions(project.enrolment.cohort.programme_id)}
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise ValidationError(
+            {"stratified_by": f"The programme has no breakdown called {', '.join(unknown)}"}
+        )
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"stratified_by": "Choose each breakdown once"})
+    unit = fields.get("unit", measure.unit if measure else Measure.Unit.PERCENT)
+    if unit == Measure.Unit.MINUTES:
+        raise ValidationError(
+            {"stratified_by": "Minutes do not add up across groups: break down a percentage, rate or count"}
+        )
+    if fields.get("per_site", measure.per_site if measure else False):
+        raise ValidationError(
+            {"stratified_by": "A measure recorded per partner site cannot also be broken down by group"}
+        )
+
+
 @transaction.atomic
 def measure_create(*, access: Access, project: Project, **fields) -> Measure:
     access.require_edit_project(project)
     _check_fields(fields)
     _check_per_site(project, None, bool(fields.get("per_site")))
+    _check_stratified(project, None, fields)
     if fields.get("is_aim_measure"):
         Measure.objects.filter(project=project, is_aim_measure=True).update(is_aim_measure=False)
     measure = Measure(organisation=project.organisation, project=project, **fields)
@@ -79,6 +118,8 @@ def measure_update(*, access: Access, measure: Measure, expected_version: int, *
     _check_fields(changes)
     if "per_site" in changes:
         _check_per_site(measure.project, measure, bool(changes["per_site"]))
+    if {"stratified_by", "unit", "per_site"} & set(changes):
+        _check_stratified(measure.project, measure, changes)
     if changes.get("is_aim_measure") and not measure.is_aim_measure:
         Measure.objects.filter(project=measure.project, is_aim_measure=True).update(is_aim_measure=False)
     return save_versioned(
@@ -176,6 +217,8 @@ def points_upsert(
     replaced, so loading the same data twice changes nothing. Points may come numbered by their row in a
     file, for the messages. Returns how many periods were written."""
     require_data_entry(access, measure)
+    if measure.stratified_by:
+        raise PointsRejected([PointError(None, "measure", BY_GROUP)])
     checked = _checked(measure, _numbered(points), SiteCheck.of(access, measure))
     if checked:
         _save(measure, checked)
@@ -210,6 +253,126 @@ def site_point_record(
     return saved
 
 
+BY_GROUP = (
+    "This measure is broken down by group: enter each group's numbers, and the total is worked out from them"
+)
+
+
+def _save_strata(measure: Measure, checked: list[tuple[int | None, str, StratumInput]]) -> None:
+    """Insert or replace the groups' rows, then make each period's total their sum."""
+    _lock(measure)
+    periods = {item.period_start for _row, _key, item in checked}
+    stored = {
+        (row.stratum, row.period_start): row
+        for row in stratum_points_of(measure).filter(period_start__in=periods)
+    }
+    now = timezone.now()
+    created, updated = [], []
+    for _row, key, item in checked:
+        row = stored.get((key, item.period_start))
+        if row is None:
+            created.append(
+                StratumPoint(
+                    organisation_id=measure.organisation_id,
+                    measure=measure,
+                    period_start=item.period_start,
+                    stratum=key,
+                    numerator=item.numerator,
+                    denominator=item.denominator,
+                )
+            )
+        elif (row.numerator, row.denominator) != (item.numerator, item.denominator):
+            row.numerator, row.denominator, row.updated_at = item.numerator, item.denominator, now
+            updated.append(row)
+    StratumPoint.objects.bulk_create(created, batch_size=2000)
+    StratumPoint.objects.bulk_update(updated, ["numerator", "denominator", "updated_at"], batch_size=1000)
+    notes = {item.period_start: item.note for _row, _key, item in checked if item.note}
+    _save_totals(measure, periods, notes)
+
+
+def _save_totals(measure: Measure, periods: set[date], notes: dict[date, str]) -> None:
+    """Each period's DataPoint is the sum of its groups: the total is derived, never typed twice."""
+    sums: dict[date, list] = {}
+    for row in stratum_points_of(measure).filter(period_start__in=periods):
+        total = sums.setdefault(row.period_start, [Decimal(0), None])
+        total[0] += row.numerator
+        if row.denominator is not None:
+            total[1] = (total[1] or Decimal(0)) + row.denominator
+    stored_notes = dict(
+        points_of(measure).filter(period_start__in=periods).values_list("period_start", "note")
+    )
+    totals = [
+        (
+            PointInput(
+                start,
+                numerator,
+                denominator if measure.has_denominator else None,
+                notes.get(start, stored_notes.get(start, "")),
+            ),
+            None,
+        )
+        for start, (numerator, denominator) in sorted(sums.items())
+    ]
+    if totals:
+        _save(measure, totals)
+
+
+@transaction.atomic
+def stratum_points_upsert(
+    *,
+    access: Access,
+    measure: Measure,
+    points: Iterable[StratumInput | tuple[int, StratumInput]],
+    source: str,
+) -> int:
+    """Validate every group's row, then save them all or none, and the periods' totals with them. A group
+    and period already stored is replaced, so loading the same data twice changes nothing. Returns how
+    many groups' rows were written."""
+    require_data_entry(access, measure)
+    if not measure.stratified_by:
+        raise PointsRejected([PointError(None, "measure", "This measure is not broken down by group")])
+    checked, errors = StratumCheck(measure).check(_numbered(points))
+    if errors:
+        raise PointsRejected(errors)
+    if checked:
+        _save_strata(measure, checked)
+        _data_changed(measure, points=True)
+        audit(actor=access.user, action=f"measure.data_{source}", obj=measure, changed=["data", "groups"])
+    return len(checked)
+
+
+@transaction.atomic
+def stratum_tally_add(*, access: Access, measure: Measure, groups: dict, happened: bool) -> StratumPoint:
+    """The quick tally of a measure broken down by group: one more person of the chosen group asked this
+    period; one more yes if it happened. The period's total follows."""
+    require_data_entry(access, measure)
+    if measure.unit != Measure.Unit.PERCENT:
+        raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+    check = StratumCheck(measure)
+    key, errors = check.resolve(groups, row=None)
+    if errors:
+        raise ValidationError(errors[0].message)
+    _lock(measure)
+    period = current_period(measure)
+    point = stratum_points_of(measure).filter(stratum=key, period_start=period).first()
+    if point is None:
+        point = StratumPoint(
+            organisation_id=measure.organisation_id,
+            measure=measure,
+            period_start=period,
+            stratum=key,
+            numerator=0,
+            denominator=0,
+        )
+    point.numerator += 1 if happened else 0
+    point.denominator = (point.denominator or 0) + 1
+    point.save()
+    _save_totals(measure, {period}, {})
+    _data_changed(measure, points=True)
+    audit(actor=access.user, action="measure.data_tally", obj=measure, changed=["data", "groups"])
+    return point
+
+
 @transaction.atomic
 def tally_add(*, access: Access, measure: Measure, happened: bool, site: str | None = None) -> DataPoint:
     """The ward-tablet tally: one more patient asked this period; one more yes if it happened. A measure
@@ -217,6 +380,8 @@ def tally_add(*, access: Access, measure: Measure, happened: bool, site: str | N
     require_data_entry(access, measure)
     if measure.unit != Measure.Unit.PERCENT:
         raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+    if measure.stratified_by:
+        raise ValidationError(BY_GROUP)
     partner, errors = SiteCheck.of(access, measure).resolve(site)
     if errors:
         raise ValidationError(errors[0].message)

@@ -31,6 +31,7 @@ from .services import (
     points_upsert,
     tally_add,
 )
+from .strata import programme_dimensions
 
 
 @require_GET
@@ -52,7 +53,11 @@ def measure_list(request, project_id):
 def measure_new(request, project_id):
     project = project_visible(access=request.access, project_id=project_id)
     request.access.require_edit_project(project)
-    form = MeasureForm(request.POST or None, has_partners=partners_of(project=project).exists())
+    form = MeasureForm(
+        request.POST or None,
+        has_partners=partners_of(project=project).exists(),
+        dimensions=programme_dimensions(project.enrolment.cohort.programme_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             measure = measure_create(access=request.access, project=project, **form.changes())
@@ -99,6 +104,7 @@ def measure_edit(request, project_id, measure_id):
         instance=copy.copy(measure),
         initial={"version": measure.version},
         has_partners=measure.per_site or partners_of(project=measure.project).exists(),
+        dimensions=programme_dimensions(measure.project.enrolment.cohort.programme_id),
     )
     if (
         request.method == "POST"

@@ -231,6 +231,94 @@ class Programme(models.Model):
         return self.name
 
 
+# The population groups a measure may be broken down by, seeded into every programme (docs/measurement.md,
+# "Measures by population group"). Each: key, name, help, ordered (the groups run from one end to the other,
+# so the gap is between the first and the last), from_places, and the groups as (key, label).
+DEFAULT_DIMENSIONS = (
+    (
+        "deprivation",
+        "Deprivation quintile (IMD)",
+        "Index of Multiple Deprivation quintile of the person's home area: 1 is the most deprived fifth.",
+        True,
+        False,
+        (("1", "1 (most deprived)"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 (least deprived)")),
+    ),
+    (
+        "age",
+        "Age band",
+        "",
+        True,
+        False,
+        (
+            ("0-17", "0 to 17"),
+            ("18-44", "18 to 44"),
+            ("45-64", "45 to 64"),
+            ("65-79", "65 to 79"),
+            ("80+", "80 and over"),
+        ),
+    ),
+    (
+        "sex",
+        "Sex",
+        "",
+        False,
+        False,
+        (("female", "Female"), ("male", "Male")),
+    ),
+    (
+        "ethnic-group",
+        "Ethnic group",
+        "The ONS 2021 census's high-level ethnic groups.",
+        False,
+        False,
+        (
+            ("asian", "Asian, Asian British or Asian Welsh"),
+            ("black", "Black, Black British, Black Welsh, Caribbean or African"),
+            ("mixed", "Mixed or Multiple ethnic groups"),
+            ("white", "White"),
+            ("other", "Other ethnic group"),
+        ),
+    ),
+    (
+        "conditions",
+        "Number of long-term conditions",
+        "",
+        True,
+        False,
+        (("0", "None"), ("1", "One"), ("2", "Two"), ("3+", "Three or more")),
+    ),
+    ("place", "Place", "The places of the project's integrated care system.", False, True, ()),
+)
+
+
+class Dimension(models.Model):
+    """One way of breaking a measure down by population group, kept for the whole programme. Counts by
+    group are aggregates: no person is recorded, only how many of each group."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dimensions")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    help_text = models.CharField(max_length=300, blank=True)
+    ordered = models.BooleanField(
+        default=False, help_text="The groups run from one end to the other: the gap is first against last."
+    )
+    from_places = models.BooleanField(
+        default=False, help_text="The groups are the places of the project's integrated care system."
+    )
+    strata = models.JSONField(default=list, blank=True, help_text="The groups in order: [[key, label], ...].")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="dimension_unique_key_in_programme"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Phase(models.Model):
     """One step of a programme's journey; each programme keeps its own list (DOMAIN.md)."""
 

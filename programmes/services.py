@@ -16,7 +16,16 @@ from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
 from coproduction.models import Project
 
-from .models import CallAction, ChecklistItem, CoachingCall, MonthlyReturn, Phase, Programme
+from .models import (
+    DEFAULT_DIMENSIONS,
+    CallAction,
+    ChecklistItem,
+    CoachingCall,
+    Dimension,
+    MonthlyReturn,
+    Phase,
+    Programme,
+)
 from .selectors import (
     RETURN_DUE_DAY,
     month_start,
@@ -84,14 +93,34 @@ def programme_create(*, name: str, description: str = "", actor=None, system_job
             ChecklistItem(phase=phase, order=item_order, text=text)
             for item_order, text in enumerate(checklist, 1)
         )
+    dimensions_seed(programme)
     audit(
         actor=actor,
         system_job=system_job,
         action="programme.create",
         obj=programme,
-        changed=["name", "phases"],
+        changed=["name", "phases", "dimensions"],
     )
     return programme
+
+
+def dimensions_seed(programme: Programme) -> None:
+    """The programme's population groups (DEFAULT_DIMENSIONS); ones it already has are left as they are."""
+    have = set(programme.dimensions.values_list("key", flat=True))
+    Dimension.objects.bulk_create(
+        Dimension(
+            programme=programme,
+            key=key,
+            name=name,
+            help_text=help_text,
+            ordered=ordered,
+            from_places=from_places,
+            strata=[list(stratum) for stratum in strata],
+            position=position,
+        )
+        for position, (key, name, help_text, ordered, from_places, strata) in enumerate(DEFAULT_DIMENSIONS)
+        if key not in have
+    )
 
 
 # --- Coaching calls -----------------------------------------------------------------------------------
