@@ -341,13 +341,24 @@ def stratum_points_upsert(
     return len(checked)
 
 
+def _require_tally(access: Access, measure: Measure) -> None:
+    require_data_entry(access, measure)
+    if measure.unit != Measure.Unit.PERCENT:
+        raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+
+
+def _count_one(point: DataPoint | StratumPoint, happened: bool) -> None:
+    """One more person asked this period, and one more yes if it happened."""
+    point.numerator += 1 if happened else 0
+    point.denominator = (point.denominator or 0) + 1
+    point.save()
+
+
 @transaction.atomic
 def stratum_tally_add(*, access: Access, measure: Measure, groups: dict, happened: bool) -> StratumPoint:
     """The quick tally of a measure broken down by group: one more person of the chosen group asked this
     period; one more yes if it happened. The period's total follows."""
-    require_data_entry(access, measure)
-    if measure.unit != Measure.Unit.PERCENT:
-        raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+    _require_tally(access, measure)
     check = StratumCheck(measure)
     key, errors = check.resolve(groups, row=None)
     if errors:
@@ -364,9 +375,7 @@ def stratum_tally_add(*, access: Access, measure: Measure, groups: dict, happene
             numerator=0,
             denominator=0,
         )
-    point.numerator += 1 if happened else 0
-    point.denominator = (point.denominator or 0) + 1
-    point.save()
+    _count_one(point, happened)
     _save_totals(measure, {period}, {})
     _data_changed(measure, points=True)
     audit(actor=access.user, action="measure.data_tally", obj=measure, changed=["data", "groups"])
@@ -377,9 +386,7 @@ def stratum_tally_add(*, access: Access, measure: Measure, groups: dict, happene
 def tally_add(*, access: Access, measure: Measure, happened: bool, site: str | None = None) -> DataPoint:
     """The ward-tablet tally: one more patient asked this period; one more yes if it happened. A measure
     recorded per site counts at `site` (a partnership id)."""
-    require_data_entry(access, measure)
-    if measure.unit != Measure.Unit.PERCENT:
-        raise ValidationError("The quick tally is for yes/no measures reported as a percentage")
+    _require_tally(access, measure)
     if measure.stratified_by:
         raise ValidationError(BY_GROUP)
     partner, errors = SiteCheck.of(access, measure).resolve(site)
@@ -401,9 +408,7 @@ def tally_add(*, access: Access, measure: Measure, happened: bool, site: str | N
             numerator=0,
             denominator=0,
         )
-    point.numerator += 1 if happened else 0
-    point.denominator = (point.denominator or 0) + 1
-    point.save()
+    _count_one(point, happened)
     _data_changed(measure, points=True)
     audit(actor=access.user, action="measure.data_tally", obj=measure, changed=["data"])
     return point

@@ -5,13 +5,12 @@ team reads its own region, and whoever may open a system's dashboard reads that 
 These rows have no version number: an edit sends back the `version` digest it read, and a save over someone
 else's newer one answers 409."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import BaseApi, paginated, service_errors
 
 from .models import Organisation
 from .selectors_geography import (
@@ -39,12 +38,6 @@ from .services_geography import (
 )
 
 TAGS = ["Organisations, places and regions"]
-
-
-def _refusals(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 # --- Organisations ------------------------------------------------------------------------------------
@@ -158,10 +151,8 @@ class OrganisationListApi(BaseApi):
         data = OrganisationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = _with_references(request, data.validated_data)
-        try:
+        with service_errors():
             organisation = organisation_create(access=request.access, **values)
-        except DjangoValidationError as error:
-            raise _refusals(error) from error
         return Response(ReferenceOrganisationOutput(organisation).data, status=status.HTTP_201_CREATED)
 
 
@@ -184,12 +175,10 @@ class OrganisationDetailApi(BaseApi):
         data.is_valid(raise_exception=True)
         changes = _with_references(request, data.validated_data)
         version = changes.pop("version")
-        try:
+        with service_errors():
             organisation = organisation_update(
                 access=request.access, organisation=organisation, expected_version=version, **changes
             )
-        except DjangoValidationError as error:
-            raise _refusals(error) from error
         return Response(ReferenceOrganisationOutput(organisation).data)
 
 
@@ -289,10 +278,8 @@ class PlaceListApi(BaseApi):
         system = system_of_places(access=request.access, system_id=system_id)
         data = PlaceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             place = place_create(access=request.access, system=system, **data.validated_data)
-        except DjangoValidationError as error:
-            raise _refusals(error) from error
         return Response(_place_detail(place), status=status.HTTP_201_CREATED)
 
 
@@ -315,10 +302,8 @@ class PlaceDetailApi(BaseApi):
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         version = changes.pop("version")
-        try:
+        with service_errors():
             place = place_update(access=request.access, place=place, expected_version=version, **changes)
-        except DjangoValidationError as error:
-            raise _refusals(error) from error
         return Response(_place_detail(place))
 
     @extend_schema(
@@ -330,10 +315,8 @@ class PlaceDetailApi(BaseApi):
     )
     def delete(self, request, place_id):
         place = place_editable(access=request.access, place_id=place_id)
-        try:
+        with service_errors():
             place_delete(access=request.access, place=place)
-        except DjangoValidationError as error:
-            raise _refusals(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
