@@ -11,9 +11,9 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import role_grant_create
-from coproduction.demo import seed_integrated_care, seed_journeys
+from coproduction.demo import seed_equity_cycles, seed_integrated_care, seed_journeys
 from coproduction.models import Project, ProjectPartner
-from measurement.demo import seed_measures, seed_site_measures
+from measurement.demo import seed_measures, seed_site_measures, seed_stratified_measures
 from programmes.demo import seed_coaching
 from programmes.models import (
     Cohort,
@@ -224,6 +224,9 @@ PARTNERS = {
 USERS = [
     ("admin@example.org", "Asha Patel", Role.PROGRAMME_ADMIN, "programme"),
     ("coach@example.org", "Chris Morgan", Role.COACH, "cohort:Cohort 1"),
+    # and of cohort 2, so the coach sees South Tyneside's measure by deprivation quintile with its small
+    # counts suppressed, as the team does not
+    ("coach@example.org", "Chris Morgan", Role.COACH, "cohort:Cohort 2"),
     ("buddy@example.org", "Bea Lewis", Role.BUDDY, "project:rnoh"),
     ("ics@example.org", "Ibrahim Khan", Role.SYSTEM_VIEWER, "organisation:QSL"),
     ("lead@example.org", "Lucy Evans", Role.TEAM_MEMBER, "project:rnoh"),
@@ -231,6 +234,7 @@ USERS = [
     ("other@example.org", "Owen Hughes", Role.TEAM_MEMBER, "project:derbyshire"),
     ("region@example.org", "Rhiannon Price", Role.REGIONAL_VIEWER, "region:Y58"),
     ("partner-org@example.org", "Dani Okafor", Role.PARTNER_STAFF, "partner:manchester/1-101234567"),
+    ("tyneside@example.org", "Sam Charlton", Role.TEAM_MEMBER, "project:south_tyneside"),
 ]
 
 
@@ -274,6 +278,8 @@ def seed_demo() -> DemoWorld:
         seed_integrated_care(projects, partners, users)
         seed_measures(projects)
         seed_site_measures(projects, partners)
+        seed_equity_cycles(projects, partners)
+        seed_stratified_measures(projects, users)
         seed_coaching(projects)
         return DemoWorld(programme, cohorts, organisations, places, projects, partners, users)
 

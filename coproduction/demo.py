@@ -2,8 +2,9 @@
 walks every step (what matters, themes, co-design, the chosen event, driver diagram, painted bones, two ramps
 of PDSA cycles, comments); the other projects stop at earlier phases. It runs once: a second run finds the
 RNOH themes and adds nothing. The integrated-care examples (`seed_integrated_care`) add what the partner
-organisations did: their team members, sessions, change ideas and PDSA cycles attributed to them. Every row is
-audited as the seed job, so the activity timeline has a history."""
+organisations did: their team members, sessions, change ideas and PDSA cycles attributed to them; South
+Tyneside's two ramps (`seed_equity_cycles`) are the story behind its uptake measure by deprivation quintile.
+Every row is audited as the seed job, so the activity timeline has a history."""
 
 import random
 from datetime import date, timedelta
@@ -465,7 +466,7 @@ def seed_integrated_care(projects: dict, partners: dict, users: dict) -> None:
         _somerset_partners(projects["somerset"], partners)
         _manchester_joint_reviews(projects["manchester"], partners, users["partner-org@example.org"])
         _derbyshire_place_alliances(projects["derbyshire"], partners)
-        _south_tyneside(projects["south_tyneside"])
+        _south_tyneside(projects["south_tyneside"], users["tyneside@example.org"])
         _create(co.TeamMember, projects["chesterfield"], role="lead", name="Chesterfield frailty lead")
         _create(co.TeamMember, projects["chesterfield"], role="patient")
 
@@ -657,10 +658,138 @@ def _derbyshire_place_alliances(project, partners) -> None:
         _link(co.PdsaCyclePartner, cycle, [partner], cycle=cycle)
 
 
-def _south_tyneside(project) -> None:
-    _create(co.TeamMember, project, role="lead", name="Pulmonary rehabilitation lead")
+def _south_tyneside(project, lead_user) -> None:
+    _create(co.TeamMember, project, role="lead", name="Sam Charlton", user=lead_user)
     _create(co.TeamMember, project, role="patient", name="Alan Reed", consent_to_be_named=True)
     _create(co.TeamMember, project, role="patient")
     _create(co.TeamMember, project, role="carer")
     _create(co.TeamMember, project, role="staff", name="Breathe Easy group coordinator")
     _create(co.TeamMember, project, role="staff", name="Adult social care practitioner")
+
+
+# South Tyneside's second ramp starts here; its uptake measure by deprivation quintile (measurement.demo)
+# narrows its gap from then on.
+SOUTH_TYNESIDE_SECOND_RAMP = date(2026, 5, 11)
+
+
+def seed_equity_cycles(projects: dict, partners: dict) -> None:
+    """South Tyneside's two ramps of PDSA cycles on taking up education and rehabilitation: a plain-English
+    invitation for everyone (from March 2026), which lifted uptake in every group and left the gap between
+    the most and least deprived as wide; then a call from a peer supporter and a class close to home for
+    people in the most deprived neighbourhoods (from May 2026), scaled up with the council and Breathe Easy.
+    Runs once: a second run finds the project's ramps and adds nothing. `partners` are keyed as in
+    alwaysevents.demo (project key/organisation key)."""
+    with all_organisations(reason="the demo seed builds South Tyneside's PDSA cycles"):
+        project = projects["south_tyneside"]
+        if co.Ramp.objects.filter(project=project).exists():
+            return
+        both = _partners_of(partners, "south_tyneside")
+        primary = _create(
+            co.Driver, project, text="People are offered rehabilitation in a way that works for them", order=1
+        )
+        invitation_driver = _create(
+            co.Driver, project, parent=primary, text="An invitation people understand", order=1
+        )
+        reach_driver = _create(
+            co.Driver, project, parent=primary, text="Support close to home, from people like me", order=2
+        )
+        invitation = _create(
+            co.ChangeIdea,
+            project,
+            title="A plain-English invitation with a named person to ring",
+            origin="patient",
+            status="adopted",
+            description="Alan's idea: say what the course is, who runs it, and who to ring with questions.",
+        )
+        peer = _create(
+            co.ChangeIdea,
+            project,
+            title="A call from a peer supporter and a class close to home",
+            origin="co_designed",
+            status="adopted",
+            description="For people in the most deprived neighbourhoods, who were least likely to take up "
+            "a place at the hospital site.",
+        )
+        for idea, driver in ((invitation, invitation_driver), (peer, reach_driver)):
+            co.ChangeIdeaDriver.objects.create(
+                organisation=project.organisation, project=project, change_idea=idea, driver=driver
+            )
+        _link(co.ChangeIdeaPartner, peer, both, change_idea=peer)
+        for idea, title, plans in (
+            (
+                invitation,
+                "Plain-English invitation",
+                [
+                    (
+                        date(2026, 3, 2),
+                        "Send the new invitation to the next ten people referred",
+                        "adapt",
+                        "Three rang the named person; two asked what 'pulmonary rehabilitation' means.",
+                    ),
+                    (
+                        date(2026, 3, 23),
+                        "The invitation, reworded, with a photograph of a class, to every referral for two "
+                        "weeks",
+                        "adapt",
+                        "More people booked, most of them from the least deprived areas.",
+                    ),
+                    (
+                        date(2026, 4, 13),
+                        "The invitation for every referral",
+                        "adopt",
+                        "Uptake rose a little in every group; the gap between the most and least deprived "
+                        "stayed as wide.",
+                    ),
+                ],
+            ),
+            (
+                peer,
+                "Peer calls and classes close to home",
+                [
+                    (
+                        SOUTH_TYNESIDE_SECOND_RAMP,
+                        "Alan rings five people from the most deprived quintile who have not booked",
+                        "adapt",
+                        "Four of five booked; two said the hospital site was too far by bus.",
+                    ),
+                    (
+                        date(2026, 6, 1),
+                        "Peer calls for everyone in quintiles 1 and 2 who has not booked, and a class at a "
+                        "community centre in Jarrow",
+                        "increase_scale",
+                        "Uptake in the most deprived quintile rose week on week; the Jarrow class filled.",
+                    ),
+                    (
+                        date(2026, 7, 6),
+                        "Peer calls and community classes across the borough, with Breathe Easy and adult "
+                        "social care",
+                        "adopt",
+                        "The gap between the most and least deprived quintiles has narrowed and stayed "
+                        "narrower.",
+                    ),
+                ],
+            ),
+        ):
+            ramp = _create(co.Ramp, project, change_idea=idea, title=title)
+            for number, (starts_on, objective, decision, learning) in enumerate(plans, start=1):
+                cycle = _create(
+                    co.PdsaCycle,
+                    project,
+                    ramp=ramp,
+                    number=number,
+                    status="complete",
+                    objective=objective,
+                    plan_who="Sam Charlton, the pulmonary rehabilitation lead, with Alan Reed",
+                    plan_what=objective,
+                    plan_where="South Tyneside",
+                    plan_when="The weeks after each referral",
+                    starts_on=starts_on,
+                    ends_on=starts_on + timedelta(days=13),
+                    data_plan="Count who took up a place out of who was referred, by deprivation quintile "
+                    "of their postcode, every week.",
+                    do_notes="Ran as planned.",
+                    study_notes=learning,
+                    act_decision=decision,
+                )
+                if starts_on >= min(partner.joined_on for partner in both):
+                    _link(co.PdsaCyclePartner, cycle, both, cycle=cycle)

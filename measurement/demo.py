@@ -1,17 +1,23 @@
 """Demo measures: the RNOH family of measures with 40 weeks of data whose reliability shifts up after the
 second ramp of PDSA cycles (child-height signs, July 2026); shorter series for Somerset and Derbyshire; and
 measures recorded per partner site: Greater Manchester's joint reviews at the council's and the agency's
-sites, Derbyshire's frailty plans at each Place Alliance."""
+sites, Derbyshire's frailty plans at each Place Alliance; and South Tyneside's uptake of rehabilitation by
+deprivation quintile for 60 weeks, whose gap narrows after the second ramp of PDSA cycles."""
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import all_organisations
+from coproduction.demo import SOUTH_TYNESIDE_SECOND_RAMP
 
 from .models import DataPoint, Measure
+from .services import stratum_points_upsert
+from .strata import StratumInput
 
 JOB = "seed_demo"
 FIRST_WEEK = date(2026, 2, 16)
@@ -194,3 +200,65 @@ def seed_site_measures(projects: dict, partners: dict) -> None:
                 [(week, rng.randint(seen // 3, seen), seen) for week in _weeks(10, date(2026, 9, 7))],
                 site=partners[key],
             )
+
+
+UPTAKE_FIRST_WEEK = date(2025, 10, 13)
+UPTAKE_WEEKS = 60  # to the week of 30 November 2026
+INVITATION_WEEK = date(2026, 3, 2)  # the first ramp: a plain-English invitation for everyone
+# IMD quintile (1 = most deprived): people referred a week (low, high); the share taking up a place before the
+# ramps; how much of the way the second ramp's peer calls and local classes lift it, once fully running.
+UPTAKE_BY_QUINTILE = {
+    "1": ((24, 36), 0.34, 0.34),
+    "2": ((18, 28), 0.44, 0.22),
+    "3": ((14, 22), 0.54, 0.12),
+    "4": ((10, 18), 0.62, 0.05),
+    "5": ((9, 15), 0.75, 0.0),  # few referrals: some weeks' counts are small enough to be suppressed
+}
+RAMP_UP_WEEKS = 8  # the peer calls reached the whole borough over two months
+
+
+def seed_stratified_measures(projects: dict, users: dict) -> None:
+    """South Tyneside's aim measure broken down by deprivation quintile, entered through the service every
+    entry path uses (so each group's rows are checked and each week's total is their sum) by the project's
+    lead. Runs once: a second run finds the project's measure and adds nothing."""
+    with all_organisations(reason="the demo seed builds South Tyneside's measure by deprivation quintile"):
+        project = projects["south_tyneside"]
+        if Measure.objects.filter(project=project).exists():
+            return
+        uptake = _measure(
+            project,
+            name="People with long-term conditions taking up education and rehabilitation",
+            kind="process",
+            is_aim_measure=True,
+            numerator="People who started a course of education and rehabilitation for their condition",
+            denominator="People referred or offered a place",
+            inclusions="Adults with COPD, heart failure or diabetes referred in South Tyneside",
+            collection_method="data_extract",
+            sampling_rule="Every referral, by the deprivation quintile of the person's postcode",
+            unit="percent",
+            improvement_direction="increase",
+            default_chart="run",
+            starts_on=UPTAKE_FIRST_WEEK,
+            stratified_by=["deprivation"],
+            gap_as="difference",
+        )
+        stratum_points_upsert(
+            access=Access.for_user(users["tyneside@example.org"]),
+            measure=uptake,
+            points=_uptake_by_quintile(random.Random(8)),
+            source="import",
+        )
+
+
+def _uptake_by_quintile(rng: random.Random) -> list[StratumInput]:
+    rows = []
+    for week in _weeks(UPTAKE_WEEKS, UPTAKE_FIRST_WEEK):
+        for quintile, ((low, high), before, reach) in UPTAKE_BY_QUINTILE.items():
+            share = before + (0.04 if week >= INVITATION_WEEK else 0)
+            if week >= SOUTH_TYNESIDE_SECOND_RAMP:
+                running = ((week - SOUTH_TYNESIDE_SECOND_RAMP).days // 7 + 1) / RAMP_UP_WEEKS
+                share += reach * min(1, running)
+            referred = rng.randint(low, high)
+            took_up = sum(rng.random() < share for _ in range(referred))
+            rows.append(StratumInput(week, {"deprivation": quintile}, Decimal(took_up), Decimal(referred)))
+    return rows

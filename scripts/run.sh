@@ -30,7 +30,7 @@ cat <<MSG
 
   Demo logins (password: ${DEMO_PASSWORD:-demo-always-events})
     admin@example.org        programme admin
-    coach@example.org        coach of cohort 1
+    coach@example.org        coach of cohorts 1 and 2
     buddy@example.org        buddy of the RNOH project
     ics@example.org          viewer of the Somerset system
     lead@example.org         team member, RNOH project
@@ -38,6 +38,7 @@ cat <<MSG
     other@example.org        team member of a Derbyshire project
     region@example.org       regional team, South West
     partner-org@example.org  staff of a home care agency, Greater Manchester project
+    tyneside@example.org     team member, South Tyneside project (uptake by deprivation quintile)
 
 MSG
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -56,7 +56,7 @@ class TestSeedDemo:
             RoleGrant.objects.count(),
             AuditEvent.objects.count(),
         )
-        assert counts[1] == 6 and counts[2] == 9
+        assert counts[1] == 6 and counts[2] == 10
 
     def test_the_demo_coach_has_calls_a_group_call_and_a_submitted_return(self, system_scope):
         call_command("seed_demo")
@@ -77,7 +77,7 @@ class TestSeedDemo:
         call_command("seed_demo")
         expected = {
             "admin@example.org": 6,
-            "coach@example.org": 2,
+            "coach@example.org": 6,
             "buddy@example.org": 1,
             "ics@example.org": 1,
             "lead@example.org": 1,
@@ -85,6 +85,7 @@ class TestSeedDemo:
             "other@example.org": 1,
             "region@example.org": 1,
             "partner-org@example.org": 1,
+            "tyneside@example.org": 1,
         }
         settings.MFA_REQUIRED_ROLES = []
         for email, count in expected.items():
