@@ -7,6 +7,7 @@ sites' patients pooled), counts summed. Values that cannot be added up (minutes:
 time at another is no time of the pathway) have no pathway series; each site's has the same rules.
 """
 
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,11 +46,15 @@ class MeasureAnalysis:
     mark_reasons: dict[str, str]
     site_id: str = ""  # one site's series of a per-site measure; "" for the measure or its pathway
     pathway: bool = False  # the pathway of a per-site measure: summed across its sites
+    series: str = ""  # one population group's series ("deprivation=1") or "gap"; "" for the measure's
 
     @property
     def element_id(self) -> str:
-        """Unique on a page that shows the pathway and every site."""
-        return f"chart-{self.measure_id[:8]}" + (f"-{self.site_id[:8]}" if self.site_id else "")
+        """Unique on a page that shows the pathway and every site, or every group and the gap."""
+        suffix = f"-{self.site_id[:8]}" if self.site_id else ""
+        if self.series:
+            suffix += "-" + re.sub(r"[^a-z0-9]+", "-", self.series.lower()).strip("-")
+        return f"chart-{self.measure_id[:8]}{suffix}"
 
     @property
     def has_data(self) -> bool:
@@ -142,6 +147,29 @@ def site_analysis(measure: Measure, *, site_id: uuid.UUID, chart: str | None = N
     )
 
 
+def stratum_analyses(measure: Measure, rows: dict, *, chart: str | None = None) -> dict[str, MeasureAnalysis]:
+    """Each population group's analysis of a measure broken down by group, by stratum key (groups with data
+    only; `rows` from measurement.equity.stratum_rows): the same engine, chart and marks as the total's."""
+    chart = chart or measure.default_chart
+    key = f"measure-stratum-analyses:{measure.pk}:{measure.data_stamp}:{chart}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    marks = list(marks_of(measure))
+    analyses = {
+        stratum: _analyse(
+            measure,
+            chart,
+            [(start, numerator, denominator, "", 0) for start, numerator, denominator in stratum_rows],
+            marks,
+            series=stratum,
+        )
+        for stratum, stratum_rows in rows.items()
+    }
+    cache.set(key, analyses, CACHE_SECONDS)
+    return analyses
+
+
 POINT_FIELDS = ("period_start", "numerator", "denominator", "note")
 
 
@@ -178,6 +206,7 @@ def _analyse(
     *,
     site_id: str = "",
     pathway: bool = False,
+    series: str = "",
 ) -> MeasureAnalysis:
     periods = [
         Period(
@@ -221,6 +250,7 @@ def _analyse(
         mark_reasons={f"{m.kind}:{m.period_start}": m.reason for m in marks},
         site_id=site_id,
         pathway=pathway,
+        series=series,
     )
 
 

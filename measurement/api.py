@@ -17,11 +17,13 @@ from coproduction.selectors_partners import partners_of
 
 from .analysis import measure_analysis, site_analysis
 from .charts import chart_finding
+from .equity import disclosure_for, gap_analysis
 from .forms import MEASURE_FIELDS
 from .models import DataPoint, Measure
 from .points import PointInput
-from .selectors import measure_visible, measures_of_project, points_of
-from .services import PointsRejected, measure_create, measure_update, points_upsert
+from .selectors import measure_visible, measures_of_project, points_of, stratum_points_of
+from .services import PointsRejected, measure_create, measure_update, points_upsert, stratum_points_upsert
+from .strata import StratumInput, parse_stratum_key
 
 
 class MeasureOutput(serializers.ModelSerializer):
@@ -162,16 +164,119 @@ class PointListApi(BaseApi):
         try:
             saved = points_upsert(access=request.access, measure=measure, points=points, source="api")
         except PointsRejected as rejected:
+            return _nothing_saved(rejected)
+        return Response({"saved": saved, "measure": measure.pk})
+
+
+def _nothing_saved(rejected: PointsRejected) -> Response:
+    return Response(
+        {
+            "detail": "Nothing was saved.",
+            "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in rejected.errors],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class GroupPointOutput(serializers.Serializer):
+    measure = serializers.UUIDField()
+    stratum = serializers.CharField(help_text="The group, by dimension: `deprivation=1;sex=female`")
+    groups = serializers.DictField(child=serializers.CharField(), help_text="The group key by dimension")
+    period_start = serializers.DateField()
+    numerator = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    suppressed = serializers.BooleanField(
+        help_text="The counts are hidden from readers outside the project's team (small numbers)"
+    )
+
+
+class GroupPointInput(serializers.Serializer):
+    groups = serializers.DictField(
+        child=serializers.CharField(), help_text='The group by dimension key: {"deprivation": "1"}'
+    )
+    period_start = serializers.DateField()
+    numerator = serializers.DecimalField(max_digits=12, decimal_places=2)
+    denominator = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class GroupPointsInput(serializers.Serializer):
+    points = GroupPointInput(many=True, allow_empty=False)
+
+
+class GroupPointListApi(BaseApi):
+    @extend_schema(responses=GroupPointOutput(many=True), operation_id="measure_groups_list")
+    def get(self, request, project_id, measure_id):
+        """Each group's data of a measure broken down by group, by period then group. Readers outside the
+        project's team get small counts suppressed (`suppressed` true, the counts null)."""
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        disclosure = disclosure_for(request.access, measure)
+        rows = []
+        for point in stratum_points_of(measure).order_by("period_start", "stratum"):
+            hidden = disclosure.hides(point.stratum, point.period_start)
+            rows.append(
+                {
+                    "measure": measure.pk,
+                    "stratum": point.stratum,
+                    "groups": parse_stratum_key(point.stratum),
+                    "period_start": point.period_start,
+                    "numerator": None if hidden else point.numerator,
+                    "denominator": None if hidden else point.denominator,
+                    "suppressed": hidden,
+                }
+            )
+        return paginated(self, request, rows, GroupPointOutput)
+
+    @extend_schema(request=GroupPointsInput, responses={200: None}, operation_id="measure_groups_upsert")
+    def post(self, request, project_id, measure_id):
+        """Upsert many groups' rows at once: all are saved, or none (with every problem listed). The
+        periods' totals are their sums."""
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        data = GroupPointsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        points = [
+            StratumInput(
+                p["period_start"], p["groups"], p["numerator"], p.get("denominator"), p.get("note", "")
+            )
+            for p in data.validated_data["points"]
+        ]
+        try:
+            saved = stratum_points_upsert(access=request.access, measure=measure, points=points, source="api")
+        except PointsRejected as rejected:
+            return _nothing_saved(rejected)
+        return Response({"saved": saved, "measure": measure.pk})
+
+
+class GapApi(BaseApi):
+    @extend_schema(responses={200: dict}, operation_id="measure_gap_retrieve")
+    def get(self, request, project_id, measure_id):
+        """The gap between the most and the least deprived group of a measure broken down by deprivation,
+        as this reader may see it (periods hidden by small-number suppression are null and `left_out`)."""
+        measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+        gap = gap_analysis(measure, disclosure_for(request.access, measure))
+        if gap is None:
             return Response(
                 {
-                    "detail": "Nothing was saved.",
-                    "errors": [
-                        {"row": e.row, "field": e.field, "message": e.message} for e in rejected.errors
-                    ],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+                    "measure": measure.pk,
+                    "gap": None,
+                    "direction": None,
+                    "finding": "This measure has no gap: it is not broken down by deprivation quintile, or "
+                    "has no data by group yet.",
+                }
             )
-        return Response({"saved": saved, "measure": measure.pk})
+        return Response(
+            {
+                "measure": measure.pk,
+                "gap": measure.gap_as,
+                "most_deprived": gap.most_label,
+                "least_deprived": gap.least_label,
+                "direction": gap.direction,
+                "finding": gap.finding,
+                "left_out": gap.left_out,
+                "periods": [period.isoformat() for period in gap.periods],
+                "result": gap.result,
+            }
+        )
 
 
 class AnalysisApi(BaseApi):
@@ -209,4 +314,6 @@ urlpatterns = [
     path(one, MeasureDetailApi.as_view(), name="api_measure_detail"),
     path(one + "points/", PointListApi.as_view(), name="api_measure_points"),
     path(one + "analysis/", AnalysisApi.as_view(), name="api_measure_analysis"),
+    path(one + "groups/", GroupPointListApi.as_view(), name="api_measure_groups"),
+    path(one + "gap/", GapApi.as_view(), name="api_measure_gap"),
 ]

@@ -13,7 +13,8 @@ from coproduction.models import ProjectPartner
 
 from .models import Measure
 from .points import PointError, PointInput, parse_date, parse_number
-from .selectors import points_of
+from .selectors import points_of, stratum_points_of
+from .strata import Breakdown, StratumInput, strata_of
 
 COLUMNS = ["period_start", "numerator", "denominator", "note"]
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -41,9 +42,9 @@ def template_csv(measure: Measure, *, site: ProjectPartner | None = None) -> str
     return out.getvalue()
 
 
-def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
-    """Rows of the file as point inputs; raises ImportRejected listing every unreadable cell. With
-    `site_column` (a measure recorded per site) the file must name each row's site; the service checks it."""
+def _csv_rows(data: bytes, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """The file's rows by number (row 1 is the header), with lower-case column names; raises ImportRejected
+    when the file cannot be read or lacks a required column."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejected([PointError(None, "file", "The file is larger than 5 MB")])
     try:
@@ -54,7 +55,6 @@ def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
         ) from error
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    required = ("site", "period_start", "numerator") if site_column else ("period_start", "numerator")
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportRejected(
@@ -68,27 +68,40 @@ def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
             ]
         )
     reader.fieldnames = header
+    return list(enumerate(reader, start=2))
+
+
+def _numbers(row_number: int, row: dict, errors: list) -> tuple:
+    """The row's period, numerator and denominator, each None (with its error added) when unreadable."""
+    try:
+        period = parse_date(row.get("period_start"))
+        if period is None:
+            raise ValueError("the period is missing")
+    except ValueError as error:
+        errors.append(PointError(row_number, "period_start", str(error)))
+        period = None
+    try:
+        numerator = parse_number(row.get("numerator"))
+        if numerator is None:
+            raise ValueError("the numerator is missing")
+    except ValueError as error:
+        errors.append(PointError(row_number, "numerator", str(error)))
+        numerator = None
+    try:
+        denominator = parse_number(row.get("denominator"))
+    except ValueError as error:
+        errors.append(PointError(row_number, "denominator", str(error)))
+        denominator = None
+    return period, numerator, denominator
+
+
+def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
+    """Rows of the file as point inputs; raises ImportRejected listing every unreadable cell. With
+    `site_column` (a measure recorded per site) the file must name each row's site; the service checks it."""
+    required = ("site", "period_start", "numerator") if site_column else ("period_start", "numerator")
     points, errors = [], []
-    for row_number, row in enumerate(reader, start=2):  # row 1 is the header
-        try:
-            period = parse_date(row.get("period_start"))
-            if period is None:
-                raise ValueError("the period is missing")
-        except ValueError as error:
-            errors.append(PointError(row_number, "period_start", str(error)))
-            period = None
-        try:
-            numerator = parse_number(row.get("numerator"))
-            if numerator is None:
-                raise ValueError("the numerator is missing")
-        except ValueError as error:
-            errors.append(PointError(row_number, "numerator", str(error)))
-            numerator = None
-        try:
-            denominator = parse_number(row.get("denominator"))
-        except ValueError as error:
-            errors.append(PointError(row_number, "denominator", str(error)))
-            denominator = None
+    for row_number, row in _csv_rows(data, required):
+        period, numerator, denominator = _numbers(row_number, row, errors)
         if period is not None and numerator is not None:
             points.append(
                 (
@@ -102,6 +115,27 @@ def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
                     ),
                 )
             )
+    return _all_read(points, errors)
+
+
+def parse_group_csv(data: bytes, *, dimensions: list[str]) -> list[tuple[int, StratumInput]]:
+    """Rows of the file of a measure broken down by group: a column per dimension naming the row's group
+    (its key or label), then the period and numbers. The service checks the groups."""
+    points, errors = [], []
+    for row_number, row in _csv_rows(data, (*dimensions, "period_start", "numerator")):
+        period, numerator, denominator = _numbers(row_number, row, errors)
+        if period is not None and numerator is not None:
+            groups = {key: (row.get(key) or "").strip() for key in dimensions}
+            points.append(
+                (
+                    row_number,
+                    StratumInput(period, groups, numerator, denominator, (row.get("note") or "")[:300]),
+                )
+            )
+    return _all_read(points, errors)
+
+
+def _all_read(points: list, errors: list) -> list:
     if errors:
         raise ImportRejected(errors)
     if not points:
@@ -109,35 +143,70 @@ def parse_csv(data: bytes, *, site_column: bool = False) -> list[PointInput]:
     return points
 
 
-def _rows(measures: Iterable[Measure]) -> Iterable[list]:
+def group_template_csv(measure: Measure, parts: list[Breakdown]) -> str:
+    """The columns of a measure broken down by group, a row per group of the first period as the example,
+    and what each dimension's column takes."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([part.key for part in parts] + COLUMNS)
+    for stratum in strata_of(measure, parts):
+        writer.writerow(
+            [stratum.groups[part.key] for part in parts]
+            + [measure.starts_on.isoformat(), "7", "10" if measure.has_denominator else "", ""]
+        )
+    return out.getvalue()
+
+
+SUPPRESSED = "suppressed"
+EXPORT_COLUMNS = ["measure", "site", "group", *COLUMNS]
+
+
+def _rows(measures: Iterable[Measure], disclosure_of) -> Iterable[list]:
+    """Each measure's periods; a measure broken down by group then has a row per group and period, its
+    `group` the stratum (`deprivation=1`), with counts a reader outside the team may not see written as
+    "suppressed" (`disclosure_of(measure)`, measurement.equity)."""
     for measure in measures:
         for point in points_of(measure).select_related("site").order_by("period_start", "site__site_name"):
             yield [
                 measure.name,
                 point.site.site_name if point.site else "",
+                "",
                 point.period_start.isoformat(),
                 point.numerator,
                 "" if point.denominator is None else point.denominator,
                 point.note,
             ]
+        if not measure.stratified_by:
+            continue
+        disclosure = disclosure_of(measure)
+        for point in stratum_points_of(measure).order_by("period_start", "stratum"):
+            hidden = disclosure.hides(point.stratum, point.period_start)
+            yield [
+                measure.name,
+                "",
+                point.stratum,
+                point.period_start.isoformat(),
+                SUPPRESSED if hidden else point.numerator,
+                "" if point.denominator is None else SUPPRESSED if hidden else point.denominator,
+                "",
+            ]
 
 
-def export_csv(measures: Iterable[Measure]) -> str:
+def export_csv(measures: Iterable[Measure], *, disclosure_of) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["measure", "site", *COLUMNS])
-    writer.writerows(_rows(measures))
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(_rows(measures, disclosure_of))
     return out.getvalue()
 
 
-def export_xlsx(measures: Iterable[Measure]) -> bytes:
+def export_xlsx(measures: Iterable[Measure], *, disclosure_of) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
-    sheet.append(["measure", "site", *COLUMNS])
-    for measure, site, period, numerator, denominator, note in _rows(measures):
-        sheet.append(
-            [measure, site, period, float(numerator), "" if denominator == "" else float(denominator), note]
-        )
+    sheet.append(EXPORT_COLUMNS)
+    number = lambda value: value if value in ("", SUPPRESSED) else float(value)  # noqa: E731
+    for measure, site, group, period, numerator, denominator, note in _rows(measures, disclosure_of):
+        sheet.append([measure, site, group, period, number(numerator), number(denominator), note])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -142,3 +142,54 @@ class MarkForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=PeriodMark.Kind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(max_length=300, error_messages={"required": "Say why"})
+
+
+class GroupGridForm(forms.Form):
+    """One period of a measure broken down by group: a row per group (numerator, denominator)."""
+
+    def __init__(self, *args, measure: Measure, strata: list, existing: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.strata = strata
+        for index, stratum in enumerate(strata):
+            point = existing.get(stratum.key)
+            self.fields[f"n_{index}"] = forms.DecimalField(
+                label=f"Numerator, {stratum.label}",
+                required=False,
+                min_value=0,
+                initial=_plain(point.numerator) if point else None,
+                error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter a number"},
+            )
+            if measure.has_denominator:
+                self.fields[f"d_{index}"] = forms.DecimalField(
+                    label=f"Denominator, {stratum.label}",
+                    required=False,
+                    min_value=0,
+                    initial=_plain(point.denominator) if point else None,
+                    error_messages={
+                        "min_value": "The denominator cannot be negative",
+                        "invalid": "Enter a number",
+                    },
+                )
+
+    def rows(self):
+        for index, stratum in enumerate(self.strata):
+            yield {
+                "label": stratum.label,
+                "numerator": self[f"n_{index}"],
+                "denominator": self[f"d_{index}"] if self.measure.has_denominator else None,
+            }
+
+    def entered(self) -> list[tuple[int, object]]:
+        """(index, stratum) of every row with a number in it; a row with only a denominator is an error."""
+        rows = []
+        for index, stratum in enumerate(self.strata):
+            numerator = self.cleaned_data[f"n_{index}"]
+            denominator = self.cleaned_data.get(f"d_{index}")
+            if numerator is None and denominator is None:
+                continue
+            if numerator is None:
+                self.add_error(f"n_{index}", "Enter the numerator")
+                continue
+            rows.append((index, stratum, numerator, denominator))
+        return rows

@@ -19,12 +19,15 @@ from .analysis import (
     site_analyses,
     site_analysis,
     sites_add_up,
+    stratum_analyses,
 )
-from .charts import chart_finding, chart_key, measure_chart_svg
+from .charts import chart_finding, chart_key, gap_chart_svg, measure_chart_svg
+from .equity import Disclosure, GapAnalysis, disclosure_for, gap_analysis, stratum_rows
 from .icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from .models import Measure
 from .periods import describe_period, period_start
 from .points import current_period
+from .strata import Stratum, breakdowns, strata_of
 
 
 def grid_periods(measure: Measure, *, weeks: int = 12) -> list[date]:
@@ -225,6 +228,81 @@ class MeasurePresenter:
         )
 
     @cached_property
+    def disclosure(self) -> Disclosure:
+        return disclosure_for(self.access, self.measure)
+
+    @cached_property
+    def breakdowns(self):
+        return breakdowns(self.measure)
+
+    @cached_property
+    def strata(self) -> list["StratumPresenter"]:
+        """A measure broken down by group: each group's chart (small multiples), every group in order. A
+        group whose counts are suppressed for this reader in any period has no chart, and says why."""
+        if not self.measure.stratified_by or self.measure.per_site:
+            return []
+        rows = stratum_rows(self.measure)
+        analyses = stratum_analyses(self.measure, rows, chart=self.chart_kind)
+        return [
+            StratumPresenter(
+                self.measure,
+                self.access,
+                chart=self.chart_kind,
+                rules=self.rules,
+                stratum=stratum,
+                stratum_analysis=analyses.get(stratum.key)
+                or _no_data(self.measure, self.chart_kind, stratum),
+                hidden_periods=self.disclosure.hidden_periods(stratum.key),
+                threshold=self.disclosure.threshold,
+            )
+            for stratum in strata_of(self.measure, self.breakdowns)
+        ]
+
+    @cached_property
+    def gap(self) -> "GapPresenter | None":
+        if not self.measure.stratified_by or self.measure.per_site:
+            return None
+        analysis = gap_analysis(self.measure, self.disclosure)
+        return GapPresenter(self.measure, analysis) if analysis else None
+
+    @property
+    def gap_unavailable(self) -> str:
+        """Why a measure broken down by group has no gap chart."""
+        if "deprivation" not in (self.measure.stratified_by or []):
+            return (
+                "The gap chart compares the most and the least deprived groups: it needs the measure to "
+                "be broken down by deprivation quintile."
+            )
+        return "The gap chart appears once there is data by group."
+
+    def strata_table(self) -> dict:
+        """The counts by group, a row a period (newest first), as this reader may see them: a suppressed
+        group's cell says so and holds nothing that could be worked out."""
+        strata = self.strata
+        rows = stratum_rows(self.measure)
+        by_period: dict = {}
+        for stratum in strata:
+            for start, numerator, denominator in rows.get(stratum.stratum.key, []):
+                by_period.setdefault(start, {})[stratum.stratum.key] = (numerator, denominator)
+        table = []
+        for start in sorted(by_period, reverse=True):
+            cells = []
+            for stratum in strata:
+                found = by_period[start].get(stratum.stratum.key)
+                if found is None:
+                    cells.append({"text": "", "suppressed": False})
+                elif self.disclosure.hides(stratum.stratum.key, start):
+                    cells.append({"text": "Suppressed", "suppressed": True})
+                else:
+                    numerator, denominator = found
+                    text = f"{float(numerator):g}" + (
+                        f" of {float(denominator):g}" if denominator is not None else ""
+                    )
+                    cells.append({"text": text, "suppressed": False})
+            table.append({"label": describe_period(start, frequency=self.measure.frequency), "cells": cells})
+        return {"headers": [stratum.stratum.label for stratum in strata], "rows": table}
+
+    @cached_property
     def marks(self) -> list[dict]:
         from .selectors import marks_of
 
@@ -267,6 +345,131 @@ class SitePresenter(MeasurePresenter):
     @property
     def sites(self) -> list:
         return []
+
+
+def _no_data(measure: Measure, chart: str, stratum: Stratum) -> MeasureAnalysis:
+    return MeasureAnalysis(
+        measure_id=str(measure.pk),
+        chart=chart,
+        periods=[],
+        result=None,
+        rebase_starts=[],
+        excluded_starts=[],
+        mark_reasons={},
+        series=stratum.key,
+    )
+
+
+@dataclass
+class StratumPresenter(MeasurePresenter):
+    """One population group's chart of a measure broken down by group: the same rules, marks and display as
+    the total's, from that group's rows."""
+
+    stratum: Stratum | None = None
+    stratum_analysis: MeasureAnalysis | None = None
+    hidden_periods: int = 0
+    threshold: int = 0
+
+    @property
+    def analysis(self) -> MeasureAnalysis:
+        return self.stratum_analysis
+
+    @property
+    def suppressed(self) -> bool:
+        return self.hidden_periods > 0
+
+    @property
+    def suppressed_reason(self) -> str:
+        periods = "month" if self.measure.frequency == "monthly" else "week"
+        plural = "" if self.hidden_periods == 1 else "s"
+        return (
+            f"Not shown: in {self.hidden_periods} {periods}{plural} this group's counts were between 1 and "
+            f"{self.threshold}, or could be worked out from counts that were. Numbers that small could "
+            "identify people, so they are suppressed outside the project's team."
+        )
+
+    @cached_property
+    def svg(self) -> str:
+        return mark_safe(  # noqa: S308 - escaped when built
+            measure_chart_svg(self.measure, self.analysis, site_name=self.stratum.label)
+        )
+
+    @property
+    def title_suffix(self) -> str:
+        return f", {self.stratum.label}"
+
+    @cached_property
+    def xmr(self) -> dict:
+        return {}
+
+    @property
+    def sites(self) -> list:
+        return []
+
+    @property
+    def strata(self) -> list:
+        return []
+
+
+@dataclass
+class GapPresenter:
+    """The gap between the most and the least deprived group: its run chart, finding and direction."""
+
+    measure: Measure
+    analysis: GapAnalysis
+
+    @cached_property
+    def svg(self) -> str:
+        return mark_safe(gap_chart_svg(self.measure, self.analysis))  # noqa: S308 - escaped when built
+
+    @property
+    def finding(self) -> str:
+        return self.analysis.finding
+
+    @property
+    def direction(self) -> str:
+        return self.analysis.direction
+
+    @property
+    def most_label(self) -> str:
+        return self.analysis.most_label
+
+    @property
+    def least_label(self) -> str:
+        return self.analysis.least_label
+
+    @property
+    def gap_as(self) -> str:
+        most, least = self.most_label, self.least_label
+        if self.measure.gap_as == "ratio":
+            return f"the value for {most} divided by the value for {least} (1 is no gap)"
+        unit = "percentage points" if self.analysis.unit == "percentage points" else "counts"
+        return f"the value for {most} minus the value for {least}, in {unit} (0 is no gap)"
+
+    @property
+    def left_out(self) -> int:
+        return self.analysis.left_out
+
+    def table_rows(self) -> list[dict]:
+        values = self.analysis.result["values"]
+        points = self.analysis.result["run_chart"]["points"]
+        parts = self.analysis.result["run_chart"]["parts"]
+        rows = []
+        for start, value, point in zip(self.analysis.periods, values, points, strict=True):
+            rows.append(
+                {
+                    "label": describe_period(start, frequency=self.measure.frequency),
+                    "value": ""
+                    if value is None
+                    else f"{value:.2f}"
+                    if self.measure.gap_as == "ratio"
+                    else f"{value:.1f}",
+                    "centre": f"{parts[point['part']]['centre']:.1f}"
+                    if parts[point["part"]]["centre"] is not None
+                    else "",
+                }
+            )
+        return list(reversed(rows))
 
 
 _PROVIDER_TYPES = {

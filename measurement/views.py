@@ -1,6 +1,7 @@
 """Measure pages: the chart and its reasons, the definition, fast data entry, import and export."""
 
 import copy
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,16 @@ from coproduction.selectors import project_visible
 from coproduction.selectors_partners import partners_of
 
 from .analysis import RUN_RULES
-from .exports import ImportRejected, export_csv, export_xlsx, parse_csv, template_csv
+from .equity import disclosure_for
+from .exports import (
+    ImportRejected,
+    export_csv,
+    export_xlsx,
+    group_template_csv,
+    parse_csv,
+    parse_group_csv,
+    template_csv,
+)
 from .forms import GridForm, ImportForm, MarkForm, MeasureForm
 from .points import PointInput, SiteCheck, current_period, require_data_entry
 from .presenters import MeasurePresenter, grid_periods
@@ -29,9 +39,11 @@ from .services import (
     period_mark_add,
     period_mark_remove,
     points_upsert,
+    stratum_points_upsert,
     tally_add,
 )
-from .strata import programme_dimensions
+from .strata import breakdowns, programme_dimensions
+from .views_groups import group_data, group_tally
 
 
 @require_GET
@@ -157,6 +169,8 @@ def measure_data(request, project_id, measure_id):
     site has a grid per site; the person chooses which first when they may enter more than one."""
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
     require_data_entry(request.access, measure)
+    if measure.stratified_by:
+        return group_data(request, measure)
     sites = SiteCheck.of(request.access, measure)
     site = _entry_site(request, measure, sites)
     context = {"measure": measure, "project": measure.project, "site": site}
@@ -228,6 +242,8 @@ def measure_tally(request, project_id, measure_id):
     """The ward-tablet tally: did the Always Event happen for this patient? Yes or no, one tap each."""
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
     require_data_entry(request.access, measure)
+    if measure.stratified_by:
+        return group_tally(request, measure)
     sites = SiteCheck.of(request.access, measure)
     site = _entry_site(request, measure, sites)
     if request.method == "POST":
@@ -277,15 +293,16 @@ def measure_import(request, project_id, measure_id):
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
     require_data_entry(request.access, measure)
     form = ImportForm(request.POST or None, request.FILES or None)
+    parts = breakdowns(measure)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows = parse_csv(form.cleaned_data["file"].read(), site_column=measure.per_site)
-            saved = points_upsert(access=request.access, measure=measure, points=rows, source="import")
+            saved = _import(request.access, measure, form.cleaned_data["file"].read(), parts)
         except (ImportRejected, PointsRejected) as rejected:
             problems = rejected.errors
         else:
-            messages.success(request, f"Imported {saved} period{'s' if saved != 1 else ''}")
+            noun = "group's row" if parts else "period"
+            messages.success(request, f"Imported {saved} {noun}{'s' if saved != 1 else ''}")
             return redirect(measure)
     return render(
         request,
@@ -295,6 +312,7 @@ def measure_import(request, project_id, measure_id):
             "project": measure.project,
             "form": form,
             "problems": problems,
+            "groups": parts,
             "sites": SiteCheck.of(request.access, measure).entry_sites(),
             "page_has_errors": bool(form.errors or problems),
         },
@@ -302,9 +320,22 @@ def measure_import(request, project_id, measure_id):
     )
 
 
+def _import(access, measure, data: bytes, parts) -> int:
+    """Every row read and checked, then all saved or none."""
+    if parts:
+        rows = parse_group_csv(data, dimensions=[part.key for part in parts])
+        return stratum_points_upsert(access=access, measure=measure, points=rows, source="import")
+    rows = parse_csv(data, site_column=measure.per_site)
+    return points_upsert(access=access, measure=measure, points=rows, source="import")
+
+
 @require_GET
 def measure_template(request, project_id, measure_id):
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
+    if parts := breakdowns(measure):
+        return _download(
+            group_template_csv(measure, parts), f"{slugify(measure.name)}-template.csv", "text/csv"
+        )
     example_site = next(iter(SiteCheck.of(request.access, measure).entry_sites()), None)
     return _download(
         template_csv(measure, site=example_site), f"{slugify(measure.name)}-template.csv", "text/csv"
@@ -314,25 +345,27 @@ def measure_template(request, project_id, measure_id):
 @require_GET
 def measure_export(request, project_id, measure_id, fmt):
     measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
-    return _export([measure], slugify(measure.name), fmt)
+    return _export(request, [measure], slugify(measure.name), fmt)
 
 
 @require_GET
 def project_measures_export(request, project_id, fmt):
     project = project_visible(access=request.access, project_id=project_id)
     return _export(
+        request,
         list(measures_of_project(access=request.access, project_id=project_id)),
         f"{slugify(project.title)}-measures",
         fmt,
     )
 
 
-def _export(measures, name: str, fmt: str):
+def _export(request, measures, name: str, fmt: str):
+    disclosure_of = partial(disclosure_for, request.access)
     if fmt == "csv":
-        return _download(export_csv(measures), f"{name}.csv", "text/csv")
+        return _download(export_csv(measures, disclosure_of=disclosure_of), f"{name}.csv", "text/csv")
     if fmt == "xlsx":
         return _download(
-            export_xlsx(measures),
+            export_xlsx(measures, disclosure_of=disclosure_of),
             f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

@@ -5,6 +5,7 @@ team (200, so the sweep cannot pass vacuously). A new route whose parameters hav
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +15,11 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts.access import Access
 from accounts.services import api_token_create
+from measurement.points import current_period
+from measurement.services import measure_create, stratum_points_upsert
+from measurement.strata import StratumInput
 from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation
 from reports.models import ReportRun
 from reports.services import pack_request_automatic
@@ -36,7 +41,11 @@ SAMPLES = {
     "comment_id": lambda world: world.records_a.comment.pk,
     "notification_id": lambda world: world.records_a.notification.pk,
     "item_id": lambda world: world.records_a.checklist_item.pk,
-    "measure_id": lambda world: world.records_a.measure.pk,
+    # A measure broken down by group has its own grid, tally, import and API: measure routes are swept with
+    # both (see MEASURE_BY_GROUP).
+    "measure_id": lambda world: (
+        (world.records_a.grouped_measure if world.by_group else world.records_a.measure).pk
+    ),
     "mark_id": lambda world: world.records_a.mark.pk,
     "fmt": lambda world: "csv",
     "run_id": lambda world: world.records_a.report_run.pk,
@@ -207,6 +216,13 @@ def _named_routes(resolver, namespace: str):
 
 
 ROUTES = all_routes()
+MEASURE_BY_GROUP = "[by group]"
+GROUPS_ONLY = ("api_measure_groups", "/groups/")  # a list of groups' rows: only a measure by group has any
+ROUTE_CASES = [(route, False) for route in ROUTES if route.name not in GROUPS_ONLY] + [
+    (route, True)
+    for route in ROUTES
+    if "measure_id" in route.parameters and "mark_id" not in route.parameters
+]
 
 
 @pytest.fixture
@@ -233,7 +249,28 @@ def sweep_world(world, system_scope):
     world.records_a.action = CallAction.objects.create(**common, call=call, text="Share the map")
     world.records_a.monthly_return = MonthlyReturn.objects.create(**common, month=date(2026, 10, 1))
     pack_request_automatic(call=call, job="sweep")  # the call's packs list shows the call to its readers
+    world.records_a.grouped_measure = _grouped_measure(world)
+    world.by_group = False
     return world
+
+
+def _grouped_measure(world):
+    """A measure of A's broken down by deprivation quintile, with one group's row."""
+    access = Access.for_user(world.a_member)
+    measure = measure_create(
+        access=access,
+        project=world.project_a,
+        name="Uptake by deprivation",
+        numerator="People who took it up",
+        denominator="People offered it",
+        unit="percent",
+        stratified_by=["deprivation"],
+        starts_on=world.records_a.measure.starts_on,
+    )
+    week = current_period(measure)
+    row = StratumInput(week, {"deprivation": "1"}, Decimal(3), Decimal(9))
+    stratum_points_upsert(access=access, measure=measure, points=[row], source="api")
+    return measure
 
 
 def identifiers_of_a(world) -> list[str]:
@@ -289,9 +326,14 @@ def test_every_route_is_swept():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name)
-def test_route_is_isolated(route, sweep_world):
+@pytest.mark.parametrize(
+    ("route", "by_group"),
+    ROUTE_CASES,
+    ids=[route.name + (MEASURE_BY_GROUP if by_group else "") for route, by_group in ROUTE_CASES],
+)
+def test_route_is_isolated(route, by_group, sweep_world):
     world = sweep_world
+    world.by_group = by_group
     url = reverse_with_samples(route, world)
 
     anonymous = client_for(None).get(url)
@@ -338,10 +380,20 @@ def test_the_schema_lists_the_project_paths():
     assert "/api/v1/projects/{project_id}/" in API_PATHS
 
 
+API_CASES = [(path, False) for path in API_PATHS if not path.endswith(GROUPS_ONLY[1])] + [
+    (path, True) for path in API_PATHS if "{measure_id}" in path
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", API_PATHS)
-def test_api_path_is_isolated(path, sweep_world):
+@pytest.mark.parametrize(
+    ("path", "by_group"),
+    API_CASES,
+    ids=[path + (MEASURE_BY_GROUP if by_group else "") for path, by_group in API_CASES],
+)
+def test_api_path_is_isolated(path, by_group, sweep_world):
     world = sweep_world
+    world.by_group = by_group
     parameters = re.findall(r"{(\w+)}", path)
     missing = [name for name in parameters if name not in SAMPLES]
     assert not missing, f"API path {path} has parameters with no sample in SAMPLES: {missing}"
