@@ -12,6 +12,7 @@ from django.core.management import call_command
 from accounts.access import Access
 from accounts.models import User
 from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, Ramp
+from measurement.equity import disclosure_for, gap_analysis
 from measurement.models import DataPoint, Measure, StratumPoint
 from measurement.spc import analyse_gap
 
@@ -91,6 +92,22 @@ def test_the_team_reads_the_measure_and_the_coach_reads_it_as_a_non_team_reader(
     coach = Access.for_user(User.objects.get(email="coach@example.org"))
     assert team.can_edit_project(uptake.project)
     assert coach.can_read_project(uptake.project) and not coach.can_edit_project(uptake.project)
+
+
+def test_the_coach_sees_the_gap_narrow_too_with_the_small_counts_weeks_left_out(uptake):
+    team, coach = (
+        gap_analysis(uptake, disclosure_for(Access.for_user(User.objects.get(email=email)), uptake))
+        for email in ("tyneside@example.org", "coach@example.org")
+    )
+    assert team.left_out == 0 and coach.left_out > 0
+    assert team.direction == coach.direction == "narrowing", coach.finding
+
+
+def test_the_measure_page_renders_for_the_team_and_for_the_coach(uptake, client, settings):
+    settings.MFA_REQUIRED_ROLES = []
+    for email in ("tyneside@example.org", "coach@example.org"):
+        client.force_login(User.objects.get(email=email))
+        assert client.get(uptake.get_absolute_url()).status_code == 200, email
 
 
 def test_seeding_again_adds_nothing(uptake):
