@@ -427,6 +427,10 @@ class GapPresenter:
         return self.analysis.finding
 
     @property
+    def key(self) -> list[dict]:
+        return chart_key(self.analysis.chart_analysis(self.measure.frequency))
+
+    @property
     def direction(self) -> str:
         return self.analysis.direction
 
