@@ -131,6 +131,11 @@ class CollectionLink(ProjectRecord):
     )
     question = models.CharField(max_length=300, default="What matters to you?")
     is_open = models.BooleanField(default=True)
+    about_you = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The optional 'about you' questions it asks: keys of the programme's dimensions.",
+    )
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at"]
@@ -187,6 +192,11 @@ class Response(ProjectRecord):
     )
     identifier_flags = models.JSONField(
         default=list, blank=True, help_text="Kinds of identifier the text seems to hold."
+    )
+    about_you = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Answers to the optional 'about you' questions: dimension key to group key.",
     )
     themes = models.ManyToManyField(Theme, through="ResponseTheme", related_name="responses", blank=True)
 

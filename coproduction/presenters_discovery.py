@@ -16,6 +16,7 @@ from qrcode.image.svg import SvgPathImage
 
 from .identifiers import identifier_labels
 from .models import CollectionLink, Response
+from .selectors_discovery import ThemeGroupTable
 
 HIDDEN_TEXT = "Hidden until the team removes identifying details"
 
@@ -139,3 +140,54 @@ def page_query(querydict, page_number: int) -> str:
     """The list's query string with another page number, so paging keeps the filters."""
     params = [(key, value) for key, values in querydict.lists() if key != "page" for value in values]
     return "?" + urlencode([*params, ("page", page_number)])
+
+
+SUPPRESSED = "Suppressed"
+
+
+@dataclass
+class ThemeGroupTablePresenter:
+    """The themes' counts by group as table cells: a suppressed count reads "Suppressed"."""
+
+    table: ThemeGroupTable
+
+    def __getattr__(self, name):
+        return getattr(self.table, name)
+
+    @staticmethod
+    def _shown(count: int | None) -> str:
+        return SUPPRESSED if count is None else f"{count:,}"
+
+    @property
+    def caption(self) -> str:
+        return f"Responses in each theme by {self.table.question.name.lower()}"
+
+    @property
+    def headings(self) -> list[str]:
+        return ["Theme", *(label for _key, label in self.table.columns), "Total"]
+
+    @property
+    def body(self) -> list[tuple[str, list[str]]]:
+        return [
+            (row.theme.name, [*map(self._shown, row.cells), self._shown(row.total)])
+            for row in self.table.rows
+        ]
+
+    @property
+    def totals(self) -> list[str]:
+        return [*map(self._shown, self.table.column_totals), self._shown(self.table.grand_total)]
+
+    @property
+    def rule(self) -> str:
+        """Why some counts are hidden, or who sees them hidden (the team sees its own)."""
+        if self.table.threshold is None:
+            return (
+                "These are your team's own counts. Buddies, coaches and system and regional viewers see "
+                f"counts from 1 to {settings.SUPPRESSION_THRESHOLD} suppressed, and as many others as stop a "
+                "suppressed count being worked out from the totals."
+            )
+        return (
+            f"Counts from 1 to {self.table.threshold} are suppressed so that nobody can be recognised, and "
+            "so are as many others as stop a suppressed count being worked out from the totals and the other "
+            "counts. The project's team sees its own counts."
+        )

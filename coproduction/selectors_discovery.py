@@ -4,12 +4,22 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, F, QuerySet, Window
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
-from alwaysevents.tenancy import all_organisations
+from accounts.access import Access
+from alwaysevents.tenancy import all_organisations, tenant_scope
+from measurement.spc import suppress
 
+from .about_you import (
+    NOT_ANSWERED,
+    NOT_ANSWERED_LABEL,
+    Question,
+    questions_asked,
+)
 from .models import CollectionLink, Project, Response, ResponseTheme, Theme
 from .selectors import records_of
 
@@ -95,6 +105,96 @@ def links_of(*, project: Project) -> QuerySet[CollectionLink]:
         .annotate(response_count=Count("responses"))
         .order_by("-created_at")
     )
+
+
+def questions_of_project(*, project: Project) -> list[Question]:
+    """The "about you" questions any of the project's collection links asks: the ones staff entry offers
+    and themes can be counted by."""
+    keys = {
+        key
+        for keys in records_of(project=project, model=CollectionLink).values_list("about_you", flat=True)
+        for key in keys
+    }
+    return questions_asked(project, keys)
+
+
+@dataclass(frozen=True)
+class ThemeGroupRow:
+    theme: Theme
+    cells: list[int | None]  # None: suppressed
+    total: int
+
+
+@dataclass(frozen=True)
+class ThemeGroupTable:
+    """Each theme's responses by the groups of one question. Its columns are the question's groups,
+    "Prefer not to say" and "Not answered", so a row's total is the theme's response count, shown on the
+    themes page to everyone who reads the project."""
+
+    question: Question
+    columns: list[tuple[str, str]]
+    rows: list[ThemeGroupRow]
+    column_totals: list[int | None]
+    grand_total: int | None
+    threshold: int | None  # None: raw counts (the team's own)
+    withheld: bool = False  # suppression could not stop a hidden count being worked out: show no counts
+
+
+def theme_group_table(*, access: Access, project: Project, question: Question) -> ThemeGroupTable:
+    """The counts the reader may see: the team's own counts, or for anyone else counts from 1 to
+    SUPPRESSION_THRESHOLD suppressed, with secondary suppression so no hidden count can be worked out from
+    the totals and the other cells (measurement.spc.suppress, the themes' totals public)."""
+    columns = [*question.choices, (NOT_ANSWERED, NOT_ANSWERED_LABEL)]
+    keys = [key for key, _label in columns]
+    themes = list(themes_of(project=project))
+    counts = {str(theme.pk): dict.fromkeys(keys, 0) for theme in themes}
+    tagged = (
+        records_of(project=project, model=ResponseTheme)
+        .annotate(group=KeyTextTransform(question.key, "response__about_you"))
+        .values("theme_id", "group")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in tagged:
+        # An answer no longer among the groups (a place since removed) can only count as not answered.
+        group = row["group"] if row["group"] in counts[str(row["theme_id"])] else NOT_ANSWERED
+        counts[str(row["theme_id"])][group] += row["count"]
+    raw_totals = [sum(counts[str(theme.pk)][key] for theme in themes) for key in keys]
+    if access.can_edit_project(project):
+        rows = [
+            ThemeGroupRow(
+                theme, [counts[str(theme.pk)][key] for key in keys], sum(counts[str(theme.pk)].values())
+            )
+            for theme in themes
+        ]
+        return ThemeGroupTable(question, columns, rows, raw_totals, sum(raw_totals), threshold=None)
+    threshold = settings.SUPPRESSION_THRESHOLD
+    if not themes:
+        return ThemeGroupTable(question, columns, [], raw_totals, 0, threshold=threshold)
+    result = suppress(counts, threshold=threshold, row_totals="public", column_totals="shown")
+    rows = [
+        ThemeGroupRow(
+            theme,
+            [result["cells"][str(theme.pk)][key] for key in keys],
+            result["row_totals"][str(theme.pk)],
+        )
+        for theme in themes
+    ]
+    return ThemeGroupTable(
+        question,
+        columns,
+        rows,
+        [result["column_totals"][key] for key in keys],
+        result["grand_total"],
+        threshold=threshold,
+        withheld=bool(result["derivable"]),
+    )
+
+
+def public_questions_of(link: CollectionLink) -> list[Question]:
+    """The questions the public form of `link` asks, read in the link's organisation's scope only."""
+    with tenant_scope([link.organisation_id], reason="public form: the link's 'about you' questions"):
+        return questions_asked(link.project, link.about_you)
 
 
 def collection_link_for_code(*, code: str) -> CollectionLink:

@@ -121,24 +121,15 @@ def chart_finding(measure: Measure, analysis: MeasureAnalysis) -> str:
 
 
 def chart_spec(
-    measure: Measure,
-    analysis: MeasureAnalysis,
-    cycles: list[Cycle],
-    *,
-    width: int = 640,
-    height: int = 260,
-    y_title: str | None = None,
-    reference: tuple[float, str] | None = None,
+    measure: Measure, analysis: MeasureAnalysis, cycles: list[Cycle], *, width: int = 640, height: int = 260
 ) -> dict:
-    """The Vega-Lite spec of a chart. `y_title` and `reference` (a value and its label, drawn as the target
-    is) are for series that are not the measure's own values, such as the gap between groups."""
     values = []
     for index, period in enumerate(analysis.periods):
         point = analysis.result["points"][index]
         values.append(
             {
                 "period": period.start.isoformat(),
-                "value": None if period.value is None else round(period.value, 2),
+                "value": round(period.value, 2),
                 "centre": point.get("centre")
                 if analysis.chart != "run"
                 else analysis.result["parts"][point["part"]]["centre"],
@@ -148,11 +139,9 @@ def chart_spec(
                 "category": point_category(analysis, index),
             }
         )
-    y_title = y_title or (
+    y_title = (
         f"{measure.name} ({'%' if measure.unit == Measure.Unit.PERCENT else measure.get_unit_display()})"
     )
-    if reference is None and measure.target is not None:
-        reference = (float(measure.target), "Target")
     x = {
         "field": "period",
         "type": "temporal",
@@ -213,7 +202,7 @@ def chart_spec(
             },
         }
     )
-    if reference is not None:
+    if measure.target is not None:
         layers.append(
             {
                 "data": {"name": "target"},
@@ -238,7 +227,7 @@ def chart_spec(
                         },
                         "encoding": {
                             "y": {"field": "target", "type": "quantitative"},
-                            "text": {"value": reference[1]},
+                            "text": {"value": "Target"},
                         },
                     },
                 ],
@@ -282,7 +271,7 @@ def chart_spec(
         # reused (see _to_svg).
         "datasets": {
             "points": values,
-            "target": [{"target": reference[0]}] if reference is not None else [],
+            "target": [{"target": float(measure.target)}] if measure.target is not None else [],
             "cycles": [{"period": c.starts_on, "label": c.label} for c in shown_cycles],
         },
         "layer": layers,
@@ -310,8 +299,7 @@ def measure_chart_svg(
     if not analysis.has_data:
         return ""
     fingerprint = hashlib.sha256(
-        f"{analysis.measure_id}:{analysis.site_id}:{analysis.series}:{site_name}:{analysis.chart}:"
-        f"{len(analysis.periods)}:"
+        f"{analysis.measure_id}:{analysis.site_id}:{site_name}:{analysis.chart}:{len(analysis.periods)}:"
         f"{analysis.result['points'][-1]}:{measure.version}:{measure.updated_at}:"
         f"{_cycles_fingerprint(measure)}:{small}".encode()
     ).hexdigest()[:24]
@@ -332,7 +320,7 @@ def render_svg(
     small: bool = False,
     site_name: str = "",
 ) -> str:
-    compact = bool(analysis.site_id or analysis.series)
+    compact = bool(analysis.site_id)
     width, height = (260, 110) if small else (320, 170) if compact else (640, 260)
     spec = chart_spec(measure, analysis, [] if small else cycles, width=width, height=height)
     if small or compact:
@@ -353,31 +341,6 @@ def render_svg(
     return _accessible(
         svg, title=title, desc=chart_finding(measure, analysis), element_id=analysis.element_id
     )
-
-
-def gap_chart_svg(measure: Measure, gap) -> str:
-    """The run chart of the gap between the most and the least deprived group (a measurement.equity.
-    GapAnalysis), with the line of no gap and the project's PDSA cycles; cached like the measure's."""
-    analysis = gap.chart_analysis(measure.frequency)
-    fingerprint = hashlib.sha256(
-        f"gap:{measure.pk}:{measure.data_stamp}:{gap.left_out}:{measure.version}:{measure.updated_at}:"
-        f"{_cycles_fingerprint(measure)}".encode()
-    ).hexdigest()[:24]
-    key = f"measure-gap-chart:{fingerprint}"
-    svg = cache.get(key)
-    if svg is None:
-        unit = {"percentage points": "percentage points", "count": "count", "ratio": "ratio"}[gap.unit]
-        spec = chart_spec(
-            measure,
-            analysis,
-            project_cycles(measure),
-            y_title=f"Gap ({unit})",
-            reference=(gap.result["equality"], "No gap"),
-        )
-        title = f"{measure.name}: the gap between {gap.most_label} and {gap.least_label}, run chart"
-        svg = _accessible(_to_svg(spec), title=title, desc=gap.finding, element_id=analysis.element_id)
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
 
 
 def _to_svg(spec: dict) -> str:

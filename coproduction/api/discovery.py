@@ -8,12 +8,20 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
 
-from alwaysevents.api import BaseApi, Pagination, paginated
+from alwaysevents.api import BaseApi, Pagination, paginated, service_errors
 
 from ..models import CollectionLink, Response, ResponseTheme, Theme
 from ..presenters_discovery import public_url, text_is_visible
 from ..selectors import project_visible, record_visible, records_of
-from ..selectors_discovery import UNTAGGED, ResponseFilters, links_of, responses_of, theme_summaries
+from ..selectors_discovery import (
+    UNTAGGED,
+    ResponseFilters,
+    links_of,
+    questions_of_project,
+    responses_of,
+    theme_group_table,
+    theme_summaries,
+)
 from ..services.discovery import (
     link_create,
     link_set_open,
@@ -51,6 +59,10 @@ class ResponseOutput(serializers.Serializer):
         help_text="True when the words may identify someone and only the team may read them."
     )
     identifier_flags = serializers.ListField(child=serializers.CharField())
+    about_you = serializers.SerializerMethodField(
+        help_text="Answers to the 'about you' questions (dimension key to group key, or prefer-not-to-say); "
+        "the team's only, null for everyone else, who see them only as suppressed counts by theme."
+    )
     themes = serializers.SerializerMethodField()
     collection_link = serializers.UUIDField(source="collection_link_id", allow_null=True)
     version = serializers.IntegerField()
@@ -68,6 +80,9 @@ class ResponseOutput(serializers.Serializer):
 
     def get_text_hidden(self, response) -> bool:
         return not self._visible(response)
+
+    def get_about_you(self, response) -> dict[str, str] | None:
+        return response.about_you if self.context["can_edit"] else None
 
     def get_themes(self, response) -> list[str]:
         return [str(theme.pk) for theme in response.themes.all()]
@@ -95,6 +110,13 @@ class ResponseInput(serializers.Serializer):
     )
     text = serializers.CharField()
     anything_else = serializers.CharField(required=False, allow_blank=True, default="")
+    about_you = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="Answers to the questions the project's collection links ask: dimension key to group key "
+        "or prefer-not-to-say; leave a question out when it was not answered.",
+    )
 
 
 class ResponseUpdateInput(serializers.Serializer):
@@ -105,6 +127,11 @@ class ResponseUpdateInput(serializers.Serializer):
     respondent = serializers.ChoiceField(choices=Response.Respondent.choices, required=False)
     text = serializers.CharField(required=False)
     anything_else = serializers.CharField(required=False, allow_blank=True)
+    about_you = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Every answer to the 'about you' questions (replaces the ones it had).",
+    )
     themes = serializers.ListField(
         child=serializers.UUIDField(), required=False, help_text="Every theme the response is tagged with."
     )
@@ -155,10 +182,8 @@ class ResponseListApi(BaseApi):
         request.access.require_edit_project(project)
         serializer = ResponseInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             response = response_create(access=request.access, project=project, **serializer.validated_data)
-        except ValidationError as error:
-            raise _validation_error(error) from error
         return ApiResponse(_response_output(request, response), status=status.HTTP_201_CREATED)
 
 
@@ -192,9 +217,10 @@ class ResponseDetailApi(BaseApi):
             if len(themes) != len(set(theme_ids)):
                 raise serializers.ValidationError({"themes": "Every theme must belong to this project"})
         if changes or themes is None:  # with no changes this only checks the version
-            response = response_update(
-                access=request.access, response=response, expected_version=version, **changes
-            )
+            with service_errors():
+                response = response_update(
+                    access=request.access, response=response, expected_version=version, **changes
+                )
             version = response.version
         if themes is not None:
             response = response_set_themes(
@@ -327,6 +353,94 @@ class ThemeMergeApi(BaseApi):
         return ApiResponse(ThemeOutput(target).data)
 
 
+class ThemeGroupCountsInput(serializers.Serializer):
+    by = serializers.CharField(
+        required=False, help_text="The key of a question the collection links ask; the first one if left out."
+    )
+
+
+class GroupColumnOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ThemeGroupRowOutput(serializers.Serializer):
+    theme = serializers.UUIDField(source="theme.id")
+    name = serializers.CharField(source="theme.name")
+    counts = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True), help_text="By column; null where suppressed."
+    )
+    total = serializers.IntegerField(help_text="The theme's response count.")
+
+
+class ThemeGroupCountsOutput(serializers.Serializer):
+    project = serializers.UUIDField()
+    questions = GroupColumnOutput(many=True, help_text="The questions the counts can be by.")
+    by = GroupColumnOutput(allow_null=True, help_text="The question counted by; null when none is asked.")
+    columns = GroupColumnOutput(many=True, help_text="Its groups, prefer-not-to-say and not-answered.")
+    rows = ThemeGroupRowOutput(many=True)
+    column_totals = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    grand_total = serializers.IntegerField(allow_null=True)
+    suppression_threshold = serializers.IntegerField(
+        allow_null=True,
+        help_text="Counts from 1 to this (and enough others that none can be worked out) are null; null "
+        "for the project's team, who see their own counts.",
+    )
+    withheld = serializers.BooleanField(
+        help_text="True when no counts can be shown without a suppressed one being worked out."
+    )
+
+
+def _question(key: str, name: str) -> dict:
+    return {"key": key, "label": name}
+
+
+class ThemeGroupCountsApi(BaseApi):
+    @extend_schema(
+        parameters=[ThemeGroupCountsInput],
+        responses=ThemeGroupCountsOutput,
+        operation_id="themes_by_group",
+    )
+    def get(self, request, project_id):
+        """Each theme's responses by the groups of one 'about you' question."""
+        project = project_visible(access=request.access, project_id=project_id)
+        serializer = ThemeGroupCountsInput(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        questions = questions_of_project(project=project)
+        by = serializer.validated_data.get("by")
+        question = next((q for q in questions if q.key == by), None) if by else next(iter(questions), None)
+        if by and question is None:
+            raise serializers.ValidationError({"by": "Choose one of the questions the collection links ask"})
+        output = {
+            "project": project.pk,
+            "questions": [_question(q.key, q.name) for q in questions],
+            "by": None,
+            "columns": [],
+            "rows": [],
+            "column_totals": [],
+            "grand_total": None,
+            "suppression_threshold": None,
+            "withheld": False,
+        }
+        if question is not None:
+            table = theme_group_table(access=request.access, project=project, question=question)
+            output.update(
+                by=_question(question.key, question.name),
+                columns=[_question(key, label) for key, label in table.columns],
+                suppression_threshold=table.threshold,
+                withheld=table.withheld,
+            )
+            if not table.withheld:
+                output.update(
+                    rows=[
+                        {"theme": row.theme, "counts": row.cells, "total": row.total} for row in table.rows
+                    ],
+                    column_totals=table.column_totals,
+                    grand_total=table.grand_total,
+                )
+        return ApiResponse(ThemeGroupCountsOutput(output).data)
+
+
 # --- Collection links (the team's only) -----------------------------------------------------------
 
 
@@ -344,6 +458,7 @@ class LinkOutput(serializers.ModelSerializer):
             "public_url",
             "setting",
             "question",
+            "about_you",
             "is_open",
             "response_count",
             "version",
@@ -362,6 +477,13 @@ class LinkOutput(serializers.ModelSerializer):
 class LinkInput(serializers.Serializer):
     setting = serializers.CharField(max_length=200)
     question = serializers.CharField(max_length=300, required=False, default="What matters to you?")
+    about_you = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="The optional 'about you' questions it asks: keys of the programme's dimensions (never "
+        "deprivation).",
+    )
 
 
 class LinkUpdateInput(serializers.Serializer):
@@ -393,7 +515,8 @@ class LinkListApi(BaseApi):
         project = _editable_project(request, project_id)
         serializer = LinkInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        link = link_create(access=request.access, project=project, **serializer.validated_data)
+        with service_errors():
+            link = link_create(access=request.access, project=project, **serializer.validated_data)
         return ApiResponse(LinkOutput(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -427,6 +550,7 @@ urlpatterns = [
     path(f"{PROJECT}responses/", ResponseListApi.as_view(), name="api_response_list"),
     path(f"{PROJECT}responses/<uuid:response_id>/", ResponseDetailApi.as_view(), name="api_response_detail"),
     path(f"{PROJECT}themes/", ThemeListApi.as_view(), name="api_theme_list"),
+    path(f"{PROJECT}themes/by-group/", ThemeGroupCountsApi.as_view(), name="api_theme_group_counts"),
     path(f"{PROJECT}themes/<uuid:theme_id>/", ThemeDetailApi.as_view(), name="api_theme_detail"),
     path(f"{PROJECT}themes/<uuid:theme_id>/merge/", ThemeMergeApi.as_view(), name="api_theme_merge"),
     path(f"{PROJECT}links/", LinkListApi.as_view(), name="api_link_list"),

@@ -2,6 +2,7 @@ from django import forms
 
 from alwaysevents.forms import VersionedForm
 
+from ..about_you import PREFER_NOT_TO_SAY_LABEL, Question
 from ..models import CollectionLink, Project, Response, Theme
 from ..selectors_discovery import UNTAGGED, ResponseFilters, themes_of
 
@@ -28,7 +29,49 @@ def _date_field(label: str, *, required_message: str = "") -> forms.DateField:
     )
 
 
-class ResponseForm(forms.Form):
+ABOUT_YOU_PREFIX = "about_you_"
+
+
+class AboutYouFields:
+    """One optional field per "about you" question, named `about_you_<key>`, whose answers come back
+    together as `about_you` (dimension key to group key), the shape the services take."""
+
+    about_you_widget = forms.Select
+    about_you_blank = ("", "Not answered")
+
+    def add_about_you_fields(self, questions: list[Question]) -> None:
+        for question in questions:
+            choices = list(question.choices)
+            if self.about_you_blank:
+                choices.insert(0, self.about_you_blank)
+            self.fields[ABOUT_YOU_PREFIX + question.key] = forms.ChoiceField(
+                label=f"{question.name} (optional)",
+                choices=choices,
+                required=False,
+                widget=self.about_you_widget,
+                error_messages={
+                    "invalid_choice": f"Choose one of the answers to '{question.name}', "
+                    f"or '{PREFER_NOT_TO_SAY_LABEL}'"
+                },
+            )
+
+    @property
+    def about_you_names(self) -> list[str]:
+        return [name for name in self.fields if name.startswith(ABOUT_YOU_PREFIX)]
+
+    def with_about_you(self, cleaned: dict) -> dict:
+        """`cleaned` with the about-you fields gathered into `about_you` (unanswered ones left out)."""
+        values = {name: value for name, value in cleaned.items() if not name.startswith(ABOUT_YOU_PREFIX)}
+        if self.about_you_names:
+            values["about_you"] = {
+                name.removeprefix(ABOUT_YOU_PREFIX): cleaned[name]
+                for name in self.about_you_names
+                if cleaned.get(name)
+            }
+        return values
+
+
+class ResponseForm(AboutYouFields, forms.Form):
     method = forms.ChoiceField(
         label="How it was collected",
         choices=STAFF_METHODS,
@@ -54,13 +97,38 @@ class ResponseForm(forms.Form):
     )
     anything_else = forms.CharField(label="Anything else (optional)", widget=forms.Textarea, required=False)
 
+    def __init__(self, *args, questions: list[Question] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_about_you_fields(questions)
+
+    def response_fields(self) -> dict:
+        return self.with_about_you(self.cleaned_data)
+
 
 class ResponseEditForm(VersionedForm, ResponseForm):
-    def __init__(self, *args, response: Response, **kwargs):
+    def __init__(self, *args, response: Response, questions: list[Question] = (), **kwargs):
         initial = {name: getattr(response, name) for name in ResponseForm.base_fields}
-        super().__init__(*args, initial=initial, version=response.version, **kwargs)
+        initial.update({ABOUT_YOU_PREFIX + key: answer for key, answer in response.about_you.items()})
+        super().__init__(*args, initial=initial, version=response.version, questions=questions, **kwargs)
         if response.method == Response.Method.PUBLIC_FORM:  # keep where it came from
             self.fields["method"].choices = Response.Method.choices
+
+    def changes(self) -> dict:
+        return self.with_about_you(super().changes())
+
+    def add_stale_error(self, current) -> None:
+        self.add_error(
+            None,
+            "Someone else saved this record after you opened it. Their values are shown below; "
+            "check them, then save again if your change is still needed.",
+        )
+        data = self.data.copy()
+        data["version"] = current.version
+        for name in ResponseForm.base_fields:
+            data[name] = getattr(current, name)
+        for name in self.about_you_names:
+            data[name] = current.about_you.get(name.removeprefix(ABOUT_YOU_PREFIX), "")
+        self.data = data
 
 
 class ResponseThemesForm(VersionedForm):
@@ -160,6 +228,9 @@ class ThemeMergeForm(forms.Form):
 
 
 class LinkForm(forms.Form):
+    """A new collection link. The "about you" choices are the project's askable questions: never the
+    deprivation quintile, never anything finer than place."""
+
     setting = forms.CharField(
         label="Setting",
         max_length=200,
@@ -172,6 +243,17 @@ class LinkForm(forms.Form):
         initial=CollectionLink._meta.get_field("question").default,
         error_messages={"required": "Enter the question"},
     )
+    about_you = forms.MultipleChoiceField(
+        label="Optional 'about you' questions",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People may answer or skip each one, or choose 'Prefer not to say'. Themes can then be "
+        "counted by group.",
+    )
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about_you"].choices = [(question.key, question.name) for question in questions]
 
 
 class LinkOpenForm(VersionedForm):
@@ -194,8 +276,12 @@ PUBLIC_RESPONDENTS = [
 HONEYPOT_FIELD = "website"
 
 
-class PublicResponseForm(forms.Form):
-    """The public "What matters to you?" form. It deliberately has no field for a name or any identifier."""
+class PublicResponseForm(AboutYouFields, forms.Form):
+    """The public "What matters to you?" form. It deliberately has no field for a name or any identifier;
+    its "about you" questions are radios, each with "Prefer not to say", and may be skipped."""
+
+    about_you_widget = forms.RadioSelect
+    about_you_blank = None
 
     text = forms.CharField(widget=forms.Textarea, max_length=5000)
     anything_else = forms.CharField(
@@ -208,11 +294,34 @@ class PublicResponseForm(forms.Form):
         label="Who are you answering as? (optional)", choices=PUBLIC_RESPONDENTS, required=False
     )
 
-    def __init__(self, *args, question: str, **kwargs):
+    def __init__(self, *args, question: str, questions: list[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_about_you_fields(questions)
         self.fields["text"].label = question
         self.fields["text"].error_messages.update(
             required="Tell us what matters to you",
             max_length="Your answer must be 5,000 characters or fewer",
         )
         self.fields["anything_else"].error_messages["max_length"] = "This must be 5,000 characters or fewer"
+
+    def about_you_answers(self) -> dict:
+        return self.with_about_you(self.cleaned_data).get("about_you", {})
+
+
+class ThemeCountsForm(forms.Form):
+    """The GET choice above the themes' counts by group; a bad value gets a message and the first question."""
+
+    by = forms.ChoiceField(
+        label="Count responses by",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the questions the collection links ask"},
+    )
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {question.key: question for question in questions}
+        self.fields["by"].choices = [(question.key, question.name) for question in questions]
+
+    def question(self) -> Question | None:
+        chosen = self.cleaned_data.get("by") if self.is_bound and self.is_valid() else None
+        return self.questions.get(chosen) or next(iter(self.questions.values()), None)

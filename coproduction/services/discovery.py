@@ -14,11 +14,13 @@ from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
 from alwaysevents.tenancy import tenant_scope
 
+from ..about_you import check_answers, check_link_questions, questions_asked
 from ..identifiers import identifier_kinds
 from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
 from ..selectors import records_of
+from ..selectors_discovery import questions_of_project
 
-RESPONSE_FIELDS = {"method", "collected_on", "setting", "respondent", "text", "anything_else"}
+RESPONSE_FIELDS = {"method", "collected_on", "setting", "respondent", "text", "anything_else", "about_you"}
 THEME_FIELDS = {"name", "description"}
 PUBLIC_SUBMISSIONS_PER_WINDOW = 10
 PUBLIC_WINDOW_SECONDS = 10 * 60
@@ -42,8 +44,10 @@ def response_create(
     setting: str = "",
     respondent: str = Response.Respondent.NOT_SAID,
     anything_else: str = "",
+    about_you: dict | None = None,
 ) -> Response:
-    """A response the team gathered in a conversation, survey, workshop or focus group."""
+    """A response the team gathered in a conversation, survey, workshop or focus group. The "about you"
+    answers are to the questions the project's collection links ask."""
     access.require_edit_project(project)
     response = Response(
         organisation=project.organisation,
@@ -55,6 +59,7 @@ def response_create(
         text=text,
         anything_else=anything_else,
         identifier_flags=identifier_kinds(text, anything_else),
+        about_you=check_answers(questions_of_project(project=project), about_you or {}),
     )
     response.full_clean(exclude=["organisation", "project"])
     response.save()
@@ -72,6 +77,10 @@ def response_update(*, access: Access, response: Response, expected_version: int
     if "text" in changes or "anything_else" in changes:
         changes["identifier_flags"] = identifier_kinds(
             changes.get("text", response.text), changes.get("anything_else", response.anything_else)
+        )
+    if "about_you" in changes:
+        changes["about_you"] = check_answers(
+            questions_of_project(project=response.project), changes["about_you"] or {}
         )
     return save_versioned(
         obj=response,
@@ -185,15 +194,30 @@ def theme_merge(*, access: Access, source: Theme, target: Theme) -> Theme:
 
 @transaction.atomic
 def link_create(
-    *, access: Access, project: Project, setting: str, question: str = "What matters to you?"
+    *,
+    access: Access,
+    project: Project,
+    setting: str,
+    question: str = "What matters to you?",
+    about_you: list[str] = (),
 ) -> CollectionLink:
-    """Open a public "What matters to you?" form for one setting."""
+    """Open a public "What matters to you?" form for one setting, asking the chosen optional "about you"
+    questions (keys of the programme's dimensions; never the deprivation quintile)."""
     access.require_edit_project(project)
     link = CollectionLink(
-        organisation=project.organisation, project=project, setting=setting, question=question
+        organisation=project.organisation,
+        project=project,
+        setting=setting,
+        question=question,
+        about_you=check_link_questions(project, list(about_you)),
     )
     link.save()
-    audit(actor=access.user, action="collection_link.create", obj=link, changed=["question", "setting"])
+    audit(
+        actor=access.user,
+        action="collection_link.create",
+        obj=link,
+        changed=["about_you", "question", "setting"],
+    )
     return link
 
 
@@ -237,13 +261,16 @@ def public_response_submit(
     text: str,
     anything_else: str = "",
     respondent: str = Response.Respondent.NOT_SAID,
+    about_you: dict | None = None,
 ) -> Response:
-    """Save one answer from the public form. There is no user: the write runs in the scope of the link's
-    organisation only and is audited as the "public_form" system job."""
+    """Save one answer from the public form, with its answers to the link's "about you" questions. There is
+    no user: the write runs in the scope of the link's organisation only and is audited as the
+    "public_form" system job."""
     with tenant_scope([link.organisation_id], reason="public form: save one response"):
         current = CollectionLink.objects.select_for_update().get(pk=link.pk)
         if not current.is_open:
             raise LinkClosed
+        answers = check_answers(questions_asked(current.project, current.about_you), about_you or {})
         response = Response(
             organisation_id=current.organisation_id,
             project_id=current.project_id,
@@ -255,12 +282,13 @@ def public_response_submit(
             text=text,
             anything_else=anything_else,
             identifier_flags=identifier_kinds(text, anything_else),
+            about_you=answers,
         )
         response.save()
         audit(
             system_job="public_form",
             action="response.create",
             obj=response,
-            changed=["anything_else", "respondent", "text"],
+            changed=["about_you", "anything_else", "respondent", "text"],
         )
         return response

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
 
+from ..about_you import askable_questions
 from ..forms.discovery import (
     LinkForm,
     LinkOpenForm,
@@ -21,15 +22,24 @@ from ..forms.discovery import (
     ResponseFilterForm,
     ResponseForm,
     ResponseThemesForm,
+    ThemeCountsForm,
     ThemeEditForm,
     ThemeForm,
     ThemeMergeForm,
 )
 from ..models import CollectionLink, Response, ResponseTheme, Theme
 from ..presenters import ProjectPresenter
-from ..presenters_discovery import LinkPresenter, ResponsePresenter, page_query
+from ..presenters_discovery import LinkPresenter, ResponsePresenter, ThemeGroupTablePresenter, page_query
 from ..selectors import project_visible, record_visible, records_of
-from ..selectors_discovery import flagged_count, links_of, responses_of, theme_summaries, untagged_count
+from ..selectors_discovery import (
+    flagged_count,
+    links_of,
+    questions_of_project,
+    responses_of,
+    theme_group_table,
+    theme_summaries,
+    untagged_count,
+)
 from ..services.discovery import (
     link_create,
     link_set_open,
@@ -110,9 +120,9 @@ def response_list(request, project_id):
 @require_http_methods(["GET", "POST"])
 def response_create_page(request, project_id):
     project = _editable_project(request, project_id)
-    form = ResponseForm(request.POST or None)
+    form = ResponseForm(request.POST or None, questions=questions_of_project(project=project))
     if request.method == "POST" and form.is_valid():
-        response = response_create(access=request.access, project=project, **form.cleaned_data)
+        response = response_create(access=request.access, project=project, **form.response_fields())
         if response.needs_redaction:
             messages.warning(
                 request, "Response saved. It may identify someone: redact it before others can read it"
@@ -131,7 +141,9 @@ def response_create_page(request, project_id):
 def response_edit(request, project_id, response_id):
     """Edit a response; for a flagged one this is where the team redacts it."""
     response = _editable_record(request, project_id, Response, response_id)
-    form = ResponseEditForm(request.POST or None, response=response)
+    form = ResponseEditForm(
+        request.POST or None, response=response, questions=questions_of_project(project=response.project)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             response = response_update(
@@ -202,7 +214,14 @@ def response_themes(request, project_id, response_id):
 
 @require_GET
 def theme_list(request, project_id):
+    """The themes with their counts and quotes, and each theme's responses by the groups of one "about you"
+    question (`?by=age`): the team's own counts, suppressed ones for everyone else."""
     project = project_visible(access=request.access, project_id=project_id)
+    counts_form = ThemeCountsForm(
+        request.GET if "by" in request.GET else None, questions=questions_of_project(project=project)
+    )
+    question = counts_form.question()
+    table = theme_group_table(access=request.access, project=project, question=question) if question else None
     return _render(
         request,
         "theme_list.jinja",
@@ -210,7 +229,10 @@ def theme_list(request, project_id):
             "project": ProjectPresenter(project, request.access),
             "summaries": theme_summaries(project=project),
             "untagged_count": untagged_count(project=project),
+            "counts_form": counts_form,
+            "group_table": ThemeGroupTablePresenter(table) if table else None,
         },
+        form=counts_form,
     )
 
 
@@ -299,11 +321,15 @@ def link_list(request, project_id):
 @require_http_methods(["GET", "POST"])
 def link_create_page(request, project_id):
     project = _editable_project(request, project_id)
-    form = LinkForm(request.POST or None)
+    form = LinkForm(request.POST or None, questions=askable_questions(project))
     if request.method == "POST" and form.is_valid():
-        link = link_create(access=request.access, project=project, **form.cleaned_data)
-        messages.success(request, "Collection link opened. Print its poster to put it up")
-        return redirect(LinkPresenter(link).poster_url)
+        try:
+            link = link_create(access=request.access, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Collection link opened. Print its poster to put it up")
+            return redirect(LinkPresenter(link).poster_url)
     return _render(
         request, "link_form.jinja", {"project": ProjectPresenter(project, request.access)}, form=form
     )

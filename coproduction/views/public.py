@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.discovery import HONEYPOT_FIELD, PUBLIC_RESPONDENTS, PublicResponseForm
-from ..selectors_discovery import collection_link_for_code
+from ..selectors_discovery import collection_link_for_code, public_questions_of
 from ..services.discovery import LinkClosed, public_rate_limited, public_response_submit
 
 
@@ -30,7 +30,9 @@ def public_response(request, code):
     link = collection_link_for_code(code=code)
     if not link.is_open:
         return _render(request, "closed.jinja", link)
-    form = PublicResponseForm(request.POST or None, question=link.question)
+    form = PublicResponseForm(
+        request.POST or None, question=link.question, questions=public_questions_of(link)
+    )
     if request.method == "POST":
         if public_rate_limited(address=request.META.get("REMOTE_ADDR", "")):
             return _render(request, "too_many.jinja", link, status=429)
@@ -44,6 +46,7 @@ def public_response(request, code):
                     text=form.cleaned_data["text"],
                     anything_else=form.cleaned_data["anything_else"],
                     respondent=form.cleaned_data["respondent"],
+                    about_you=form.about_you_answers(),
                 )
             except LinkClosed:
                 return _render(request, "closed.jinja", link)
