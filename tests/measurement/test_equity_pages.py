@@ -85,7 +85,7 @@ def test_the_team_sees_every_groups_chart_and_count(world, uptake):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Is the gap closing?" in html and "The gap has narrowed" in html
-    assert html.count('<section class="nhsuk-grid-column-one-half') == 5
+    assert html.count('<section class="nhsuk-u-margin-bottom-6"') == 5
     assert "Not shown:" not in html
     assert f"{SMALL_COUNT} of 10" in html
     assert "Suppressed" not in html
