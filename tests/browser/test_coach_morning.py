@@ -31,7 +31,8 @@ def sign_in_with_authenticator(page, user) -> None:
     assert_accessible(page)
     page.locator("input[name=code]").fill(format_hotp_value(hotp_value(secret, counter)))
     page.locator("main form button").first.click()
-    page.wait_for_load_state()
+    # Wait for the sign-in to finish: a page.goto() straight after the click would cancel the POST.
+    expect(page).not_to_have_url(re.compile("/accounts/2fa/authenticate/"))
 
 
 @pytest.mark.usefixtures("pdf_worker")
