@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated
+from measurement.equity import EQUITY_LABELS
 
 from .presenters import RETURN_LABELS
 from .presenters_dashboards import filter_rows, phase_names, rollup, rows_by_system, sort_rows
@@ -38,6 +39,17 @@ class DashboardRowOutput(serializers.Serializer):
     latest_period_start = serializers.DateField(source="aim.latest_start", allow_null=True, default=None)
     variation_icon = serializers.CharField(allow_null=True)
     assurance_icon = serializers.CharField(source="aim.assurance_icon", allow_null=True, default=None)
+    equity = serializers.ChoiceField(
+        choices=list(EQUITY_LABELS),
+        source="equity.direction",
+        allow_null=True,
+        default=None,
+        help_text="Whether the gap between the most and the least deprived group narrows, for an aim measure "
+        "broken down by deprivation (small numbers suppressed); null for any other",
+    )
+    equity_finding = serializers.CharField(
+        source="equity.finding", allow_null=True, default=None, help_text="Why, in a sentence"
+    )
     last_data_entry = serializers.DateTimeField(allow_null=True)
     return_status = serializers.ChoiceField(choices=list(RETURN_LABELS))
     return_overdue = serializers.BooleanField()

@@ -45,6 +45,13 @@ SORTS = {
     "comments": ("Unresolved comments", lambda row: row.unresolved_comments),
     "next_call": ("Next call", lambda row: row.next_call),
 }
+# The tag colours of the equity markers: green for a gap narrowing, orange for one widening.
+EQUITY_TAG_COLOURS = {
+    "narrowing": "green",
+    "widening": "orange",
+    "no_signal": "grey",
+    "too_few_points": "white",
+}
 CSV_HEADER = [
     "Project",
     "Organisation",
@@ -59,6 +66,8 @@ CSV_HEADER = [
     "Latest period",
     "Variation",
     "Assurance",
+    "Equity",
+    "Equity finding",
     "Last data entry",
     "Last month's return",
     "Return overdue",
@@ -139,6 +148,22 @@ class RowPresenter:
         return assurance_label(self.row.aim.assurance_icon if self.row.aim else None)
 
     @property
+    def equity_text(self) -> str:
+        """The equity marker's label ("Gap narrowing"), or why the project has none."""
+        if self.row.equity:
+            return self.row.equity["label"]
+        aim = self.row.aim
+        if aim is None:
+            return "No aim measure"
+        if "deprivation" not in (aim.measure.stratified_by or []):
+            return "Not broken down by deprivation"
+        return "No data by group yet"
+
+    @property
+    def equity_colour(self) -> str:
+        return EQUITY_TAG_COLOURS[self.row.equity["direction"]] if self.row.equity else ""
+
+    @property
     def last_data_entry_text(self) -> str:
         return (
             f"{timezone.localtime(self.row.last_data_entry):%-d %b %Y}"
@@ -175,6 +200,8 @@ class RowPresenter:
             aim.latest_start.isoformat() if aim and aim.latest_start else "",
             self.variation_text,
             self.assurance_text,
+            self.equity_text,
+            self.row.equity["finding"] if self.row.equity else "",
             self.row.last_data_entry.isoformat() if self.row.last_data_entry else "",
             RETURN_LABELS[self.row.return_status],
             "yes" if self.row.return_overdue else "no",

@@ -1,7 +1,9 @@
 """Reads for the dashboards, always through the reader's `Access`.
 
 A dashboard issues a fixed number of queries whatever the number of projects: per-project facts come
-from subqueries on one projects query, and the aim measures' data from one query for all of them.
+from subqueries on one projects query, and the aim measures' data from one query for all of them. The
+equity marker of an aim measure broken down by deprivation is cached like its summary; when its entry is
+missing it costs three queries for that measure (measurement/equity_markers.py), and none for the others.
 """
 
 import uuid
@@ -31,6 +33,7 @@ from coproduction.models import Comment, Project, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
+from measurement.equity_markers import equity_markers
 from measurement.models import Measure
 
 from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Place, Programme, Region
@@ -61,6 +64,9 @@ class DashboardRow:
     next_call: datetime | None
     aim: AimFacts | None
     partners: list[str] = field(default_factory=list)  # current partner organisations' names, by name
+    # The gap between the most and least deprived of an aim measure broken down by deprivation, as readers
+    # outside the team see it: {"direction", "label", "finding"} (measurement.equity.equity_marker).
+    equity: dict | None = None
 
     @property
     def system(self):
@@ -178,6 +184,10 @@ def _rows(projects: QuerySet[Project], filters: DashboardFilters) -> list[Dashbo
         projects = projects.filter(phase__name=filters.phase)
     projects = list(_annotated(projects, today=today))
     aims = aim_facts(projects)
+    by_id = {project.pk: project for project in projects}
+    for facts in aims.values():
+        facts.measure.project = by_id[facts.measure.project_id]
+    markers = equity_markers(facts.measure for facts in aims.values())
     rows = [
         DashboardRow(
             project=project,
@@ -189,6 +199,7 @@ def _rows(projects: QuerySet[Project], filters: DashboardFilters) -> list[Dashbo
             next_call=project.next_call,
             aim=aims.get(project.pk),
             partners=_partners(project.partner_names),
+            equity=markers.get(aims[project.pk].measure.pk) if project.pk in aims else None,
         )
         for project in projects
     ]
