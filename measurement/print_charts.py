@@ -113,10 +113,23 @@ def _step_path(xs: list[float], ys: list[float | None], parts: list[int], right_
     return "".join(pieces)
 
 
-def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list[Cycle] | None = None) -> str:
+def print_chart_svg(
+    measure: Measure,
+    analysis: MeasureAnalysis,
+    *,
+    cycles: list[Cycle] | None = None,
+    title: str = "",
+    description: str = "",
+    unit: str = "",
+    reference: tuple[float, str] | None = None,
+) -> str:
     """The measure's chart as lean, accessible SVG for a printed report ("" without data). `cycles` are the
-    project's PDSA cycles (read from the database when not given)."""
-    if not analysis.has_data:
+    project's PDSA cycles (read from the database when not given).
+
+    Another series of the measure (the gap between two of its groups) gives its own `title`, `description`
+    and `unit`, and a `reference` line (value, key text) drawn instead of the measure's target; a period
+    whose value is None (left out) breaks the line and has no marker."""
+    if not analysis.has_data or all(period.value is None for period in analysis.periods):
         return ""
     result, periods = analysis.result, analysis.periods
     points = result["points"]
@@ -128,7 +141,11 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
     parts = [point["part"] for point in points]
     ucls = [None if is_run else point.get("ucl") for point in points]
     lcls = [None if is_run else point.get("lcl") for point in points]
-    target = float(measure.target) if measure.target is not None else None
+    if reference is not None:
+        target, target_text = reference
+    else:
+        target = float(measure.target) if measure.target is not None else None
+        target_text = "Target"
 
     known = [v for v in (*values, *centres, *ucls, *lcls, target) if v is not None]
     ticks = nice_ticks(min(0.0, *known), max(0.0, *known))
@@ -152,12 +169,14 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
     xs = [x_of(period.start) for period in periods]
     ys = [y_of(value) for value in values]
     element_id = f"pchart-{analysis.chart}-{analysis.measure_id.replace('-', '')[:12]}"
-    title = f"{measure.name}: {CHART_NAMES[analysis.chart]}"
+    if analysis.series:
+        element_id += "-" + "".join(c if c.isalnum() else "-" for c in analysis.series.lower())
+    title = title or f"{measure.name}: {CHART_NAMES[analysis.chart]}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{element_id}-title {element_id}-desc" class="print-chart">',
         f'<title id="{element_id}-title">{escape(title)}</title>',
-        f'<desc id="{element_id}-desc">{escape(chart_finding(measure, analysis))}</desc>',
+        f'<desc id="{element_id}-desc">{escape(description or chart_finding(measure, analysis))}</desc>',
     ]
     grid = "".join(f"M{LEFT} {_n(y_of(tick))}H{plot_right}" for tick in ticks[1:])
     out.append(f'<path class="grid" d="{grid}" stroke="{GRID}" stroke-width="0.8" fill="none"/>')
@@ -188,7 +207,7 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
         series.append(
             (
                 "target",
-                "Target",
+                target_text,
                 f"M{LEFT} {_n(y_of(target))}H{plot_right}",
                 f'stroke="{TARGET}" stroke-width="1.4" stroke-dasharray="8 4"',
             )
@@ -196,6 +215,8 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
     series = [entry for entry in series if entry[2]]
     by_category: dict[str, list[str]] = {}
     for index, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        if y is None:
+            continue
         name = point_category(analysis, index)
         by_category.setdefault(name, []).append(_shape(CATEGORIES[name][1], x, y))
     categories = [name for name in CATEGORIES if name in by_category]
@@ -218,7 +239,9 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
                 for x, cycle in zip(cycle_xs, shown_cycles, strict=True)
             )
     line = "".join(
-        f"{'M' if i == 0 else 'L'}{_n(x)} {_n(y)}" for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+        f"{'L' if i and ys[i - 1] is not None else 'M'}{_n(x)} {_n(y)}"
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+        if y is not None
     )
     out.append(f'<path class="values" d="{line}" stroke="{VALUE_LINE}" stroke-width="1.3" fill="none"/>')
     for key, _, path, stroke in series:
@@ -233,7 +256,7 @@ def print_chart_svg(measure: Measure, analysis: MeasureAnalysis, *, cycles: list
         f'<text x="{LEFT - 5}" y="{_n(y_of(t) + 3.5)}" text-anchor="end">{_tick_text(t)}</text>'
         for t in ticks
     ]
-    unit = "%" if measure.unit == Measure.Unit.PERCENT else measure.get_unit_display()
+    unit = unit or ("%" if measure.unit == Measure.Unit.PERCENT else measure.get_unit_display())
     labels.append(f'<text x="{LEFT - 5}" y="{TOP - 9}" text-anchor="end">{escape(unit)}</text>')
     date_format = "%b %y" if measure.frequency == "monthly" else "%-d %b %y"
     for index in _x_tick_indices(len(periods)):

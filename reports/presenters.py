@@ -10,6 +10,8 @@ from django.utils.text import slugify
 
 from accounts.access import Access
 from measurement.charts import Cycle
+from measurement.equity import EQUITY_LABELS
+from measurement.equity_print import PrintedEquity, printed_equity
 from measurement.icons import ASSURANCE, VARIATION
 from measurement.presenters import MeasurePresenter
 from measurement.print_charts import print_chart_svg
@@ -148,6 +150,12 @@ class ReportMeasurePresenter(MeasurePresenter):
     def svg(self) -> str:
         return mark_safe(print_chart_svg(self.measure, self.analysis, cycles=self.cycles))  # noqa: S308
 
+    @cached_property
+    def equity(self) -> PrintedEquity | None:
+        """A measure broken down by group: its gap and counts by group, as readers outside the team see
+        them (a report leaves the team, whoever asked for it)."""
+        return printed_equity(self.measure, cycles=self.cycles)
+
     @property
     def variation_badge(self) -> dict | None:
         return _badge(VARIATION, self.xmr.get("variation_icon"))
@@ -205,6 +213,20 @@ class ProjectReportPresenter:
     def measures(self) -> list[ReportMeasurePresenter]:
         cycles = report_cycles(self.data.cycles)
         return [ReportMeasurePresenter(measure, self.access, cycles=cycles) for measure in self.data.measures]
+
+    @property
+    def equity_sections(self) -> list[PrintedEquity]:
+        return [measure.equity for measure in self.measures if measure.equity]
+
+    def equity_rows(self) -> list[dict]:
+        return [
+            {
+                "measure": equity.measure.name,
+                "gap": EQUITY_LABELS.get(equity.direction, "No gap yet"),
+                "finding": equity.finding or equity.gap_text,
+            }
+            for equity in self.equity_sections
+        ]
 
     def statement_rows(self) -> list[dict]:
         return [
@@ -326,6 +348,7 @@ class ProjectReportPresenter:
                 ["Measure", "Type", "Latest value", "Period", "Variation", "Assurance"],
                 [list(row.values()) for row in self.measure_rows()],
             ),
+            ("Equity", ["Measure", "Gap", "Finding"], [list(row.values()) for row in self.equity_rows()]),
             (
                 "PDSA cycles",
                 [

@@ -254,6 +254,8 @@ def _render(run: ReportRun) -> bytes:
         return tables_to_csv(report.tables())
     for index, measure in enumerate(charted, start=1):
         measure.svg  # noqa: B018 - the charts are the slow part; draw each once, before the layout
+        if measure.equity:
+            measure.equity.svg  # noqa: B018 - and the gap's chart of a measure broken down by group
         _set_progress(run.pk, 30 + 40 * index // len(charted))
     _set_progress(run.pk, 70)
     return render_pdf(template=template, context={"report": report}, title=report.document_title)
