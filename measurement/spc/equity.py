@@ -46,6 +46,9 @@ exclude=())`` -> ``dict``
     ``widening`` otherwise: a shift that leaves the gap no nearer equality, including one that reverses it
     as far or further the other way, is not a narrowing. Whether the gap is above or below the median does
     not decide it: for a negative gap (the most deprived have lower uptake), "below the median" is wider.
+    When the latest points are on the other side of the median from that run, the process has moved away
+    from it since: a run wider than the centre then is a narrowing now (and a narrower one a widening), and
+    the finding says so ("after 9 points in a row above the median ..., its latest 6 points are below it").
 
 ``suppress(table, *, threshold=7, row_totals="shown", column_totals="shown")`` -> ``dict``
 
@@ -340,23 +343,35 @@ def _finding(
     runs = runs_at_least(useful, 1)
     long_runs = [run for run in runs if len(run.indices) > part["longest_run_max"]]
     run = long_runs[-1] if long_runs else runs[-1]
-    narrowing = _run_distance(run, values, gap) < _distance(centre, gap)
+    latest = runs[-1]
+    narrower_run = _run_distance(run, values, gap) < _distance(centre, gap)
+    # A long run in the past with the latest points on the other side of the median: the process has moved
+    # away from that run since, so a wide run then is a narrower gap now (and a narrow one a wider gap).
+    moved_since = latest.side != run.side
+    narrowing = narrower_run != moved_since
     direction = NARROWING if narrowing else WIDENING
     median_name = "baseline median" if frozen and len(parts) == 1 else "median"
     centre_text = f"the {median_name} ({_formatted(centre, unit)})"
     where = "above" if run.side > 0 else "below"
     length = len(run.indices)
-    if long_runs:
+    if long_runs and moved_since:
+        now = "above" if latest.side > 0 else "below"
+        latest_points = "point is" if len(latest.indices) == 1 else f"{len(latest.indices)} points are"
+        evidence = (
+            f"after {length} points in a row {where} {centre_text}, more than chance alone explains "
+            f"({part['longest_run_max']} at most), its latest {latest_points} {now} it"
+        )
+    elif long_runs:
         evidence = (
             f"{length} points in a row {where} {centre_text}, more than chance alone explains "
             f"({part['longest_run_max']} at most)"
         )
     else:
-        latest = "point is" if length == 1 else f"{length} points are"
+        latest_points = "point is" if length == 1 else f"{length} points are"
         evidence = (
             f"it {_crosses(part['n_crossings'], centre_text)} in {part['n_useful']} points, "
             f"fewer than chance alone explains ({part['n_crossings_min']} at least), "
-            f"and its latest {latest} {where} it"
+            f"and its latest {latest_points} {where} it"
         )
     verdict = "The gap has narrowed" if narrowing else "The gap has widened"
     return direction, f"{verdict}: {evidence}", list(run.indices)

@@ -330,6 +330,33 @@ FINDINGS = [  # (gaps, options, direction, finding, signal points)
         "explains (3 at least), and its latest 6 points are above it",
         list(range(6, 12)),
     ),
+    # The long run is in the past and the latest points are on the other side of the median: a wide run then
+    # is a narrower gap now, and a narrow run then a wider gap now (not the run's own side)
+    (
+        [20] * 9 + [9, 5] * 6,
+        {},
+        "narrowing",
+        "The gap has narrowed: after 9 points in a row above the median (9), more than chance alone explains "
+        "(7 at most), its latest 6 points are below it",
+        list(range(9)),
+    ),
+    (
+        [2] * 9 + [9, 13] * 6,
+        {},
+        "widening",
+        "The gap has widened: after 9 points in a row below the median (9), more than chance alone explains "
+        "(7 at most), its latest 6 points are above it",
+        list(range(9)),
+    ),
+    # The long run in the past, the latest points back on its side: judged by that run, as before
+    (
+        [20] * 9 + [9, 5] * 6 + [20],
+        {},
+        "widening",
+        "The gap has widened: 9 points in a row above the median (9), more than chance alone explains "
+        "(7 at most)",
+        list(range(9)),
+    ),
     # Nothing but chance
     ([8, 12] * 10, {}, "no_signal", NO_SIGNAL, []),
     # Too few points: 9 values is under the minimum of 10, 10 is at it
