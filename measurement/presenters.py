@@ -448,7 +448,6 @@ class GapPresenter:
     def finding(self) -> str:
         return self.analysis.finding
 
-
     @property
     def direction(self) -> str:
         return self.analysis.direction
