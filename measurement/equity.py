@@ -101,6 +101,34 @@ def public_disclosure(measure: Measure) -> Disclosure:
     return disclosure
 
 
+def counts_by_group(
+    measure: Measure, strata: list, disclosure: Disclosure, *, latest: int | None = None, missing: str = ""
+) -> dict:
+    """The counts by group, a row a period (newest first; the `latest` periods only, when given), as a
+    reader with this disclosure may see them: a suppressed group's cell reads "Suppressed" and nothing else,
+    a group without data that period `missing`."""
+    rows = stratum_rows(measure)
+    by_period: dict = {}
+    for stratum in strata:
+        for start, numerator, denominator in rows.get(stratum.key, []):
+            by_period.setdefault(start, {})[stratum.key] = (numerator, denominator)
+    lines = []
+    for start in sorted(by_period, reverse=True)[:latest]:
+        cells = []
+        for stratum in strata:
+            found = by_period[start].get(stratum.key)
+            if found is None:
+                cells.append({"text": missing, "suppressed": False})
+            elif disclosure.hides(stratum.key, start):
+                cells.append({"text": "Suppressed", "suppressed": True})
+            else:
+                numerator, denominator = found
+                of = f" of {float(denominator):g}" if denominator is not None else ""
+                cells.append({"text": f"{float(numerator):g}{of}", "suppressed": False})
+        lines.append({"label": describe_period(start, frequency=measure.frequency), "cells": cells})
+    return {"headers": [stratum.label for stratum in strata], "rows": lines}
+
+
 def gap_breakdown(measure: Measure, parts: list[Breakdown] | None = None) -> Breakdown | None:
     """The deprivation dimension of a measure broken down by it, whose first group is the most deprived."""
     parts = breakdowns(measure) if parts is None else parts

@@ -11,9 +11,8 @@ from functools import cached_property
 from django.utils.safestring import mark_safe
 
 from .charts import Cycle
-from .equity import GAP_DIMENSION, Disclosure, GapAnalysis, gap_analysis, public_disclosure, stratum_rows
+from .equity import GAP_DIMENSION, Disclosure, GapAnalysis, counts_by_group, gap_analysis, public_disclosure
 from .models import Measure
-from .periods import describe_period
 from .print_charts import print_chart_svg
 from .strata import Stratum, strata_of
 
@@ -91,28 +90,10 @@ class PrintedEquity:
         )
 
     def table(self) -> dict:
-        """The latest periods' counts by group, newest first; a suppressed group's cell reads "Suppressed"
-        and nothing else."""
-        rows = stratum_rows(self.measure)
-        by_period: dict = {}
-        for stratum in self.strata:
-            for start, numerator, denominator in rows.get(stratum.key, []):
-                by_period.setdefault(start, {})[stratum.key] = (numerator, denominator)
-        lines = []
-        for start in sorted(by_period, reverse=True)[:PRINTED_PERIODS]:
-            cells = []
-            for stratum in self.strata:
-                found = by_period[start].get(stratum.key)
-                if found is None:
-                    cells.append({"text": "No data", "suppressed": False})
-                elif self.disclosure.hides(stratum.key, start):
-                    cells.append({"text": "Suppressed", "suppressed": True})
-                else:
-                    numerator, denominator = found
-                    of = f" of {float(denominator):g}" if denominator is not None else ""
-                    cells.append({"text": f"{float(numerator):g}{of}", "suppressed": False})
-            lines.append({"label": describe_period(start, frequency=self.measure.frequency), "cells": cells})
-        return {"headers": [stratum.label for stratum in self.strata], "rows": lines}
+        """The latest periods' counts by group, newest first, suppressed as outside the team."""
+        return counts_by_group(
+            self.measure, self.strata, self.disclosure, latest=PRINTED_PERIODS, missing="No data"
+        )
 
 
 def printed_equity(measure: Measure, *, cycles: list[Cycle] | None = None) -> PrintedEquity | None:

@@ -22,7 +22,8 @@ from .analysis import (
     stratum_analyses,
 )
 from .charts import CHART_NAMES, chart_finding, chart_key, measure_chart_svg, project_cycles
-from .equity import Disclosure, GapAnalysis, disclosure_for, gap_analysis, stratum_rows
+from .equity import Disclosure, GapAnalysis, counts_by_group, disclosure_for, gap_analysis, stratum_rows
+from .equity_print import gap_print_svg
 from .icons import assurance_icon_svg, assurance_label, variation_icon_svg, variation_label
 from .models import Measure
 from .periods import describe_period, period_start
@@ -282,31 +283,8 @@ class MeasurePresenter:
         return "The gap chart appears once there is data by group."
 
     def strata_table(self) -> dict:
-        """The counts by group, a row a period (newest first), as this reader may see them: a suppressed
-        group's cell says so and holds nothing that could be worked out."""
-        strata = self.strata
-        rows = stratum_rows(self.measure)
-        by_period: dict = {}
-        for stratum in strata:
-            for start, numerator, denominator in rows.get(stratum.stratum.key, []):
-                by_period.setdefault(start, {})[stratum.stratum.key] = (numerator, denominator)
-        table = []
-        for start in sorted(by_period, reverse=True):
-            cells = []
-            for stratum in strata:
-                found = by_period[start].get(stratum.stratum.key)
-                if found is None:
-                    cells.append({"text": "", "suppressed": False})
-                elif self.disclosure.hides(stratum.stratum.key, start):
-                    cells.append({"text": "Suppressed", "suppressed": True})
-                else:
-                    numerator, denominator = found
-                    text = f"{float(numerator):g}" + (
-                        f" of {float(denominator):g}" if denominator is not None else ""
-                    )
-                    cells.append({"text": text, "suppressed": False})
-            table.append({"label": describe_period(start, frequency=self.measure.frequency), "cells": cells})
-        return {"headers": [stratum.stratum.label for stratum in strata], "rows": table}
+        """The counts by group, a row a period (newest first), as this reader may see them."""
+        return counts_by_group(self.measure, [group.stratum for group in self.strata], self.disclosure)
 
     @cached_property
     def marks(self) -> list[dict]:
@@ -431,18 +409,7 @@ class GapPresenter:
 
     @cached_property
     def svg(self) -> str:
-        analysis = self.analysis
-        return mark_safe(  # noqa: S308 - escaped when built
-            print_chart_svg(
-                self.measure,
-                analysis.chart_analysis(self.measure.frequency),
-                cycles=self.cycles,
-                title=f"{self.measure.name}: the gap between {self.most_label} and {self.least_label}",
-                description=analysis.finding,
-                unit={"percentage points": "Gap, % points", "count": "Gap", "ratio": "Ratio"}[analysis.unit],
-                reference=(analysis.result["equality"], "No gap"),
-            )
-        )
+        return mark_safe(gap_print_svg(self.measure, self.analysis, cycles=self.cycles))  # noqa: S308
 
     @property
     def finding(self) -> str:
