@@ -147,11 +147,14 @@ def site_analysis(measure: Measure, *, site_id: uuid.UUID, chart: str | None = N
     )
 
 
-def stratum_analyses(measure: Measure, rows: dict, *, chart: str | None = None) -> dict[str, MeasureAnalysis]:
+def stratum_analyses(
+    measure: Measure, rows: dict, *, chart: str | None = None, variant: str = "team"
+) -> dict[str, MeasureAnalysis]:
     """Each population group's analysis of a measure broken down by group, by stratum key (groups with data
-    only; `rows` from measurement.equity.stratum_rows): the same engine, chart and marks as the total's."""
+    only; `rows` from measurement.equity.stratum_rows, or those a reader outside the team may see, the
+    `variant` "public"): the same engine, chart and marks as the total's."""
     chart = chart or measure.default_chart
-    key = f"measure-stratum-analyses:{measure.pk}:{measure.data_stamp}:{chart}"
+    key = f"measure-stratum-analyses:{measure.pk}:{measure.data_stamp}:{chart}:{variant}"
     cached = cache.get(key)
     if cached is not None:
         return cached

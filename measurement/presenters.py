@@ -244,7 +244,15 @@ class MeasurePresenter:
         if not self.measure.stratified_by or self.measure.per_site:
             return []
         rows = stratum_rows(self.measure)
-        analyses = stratum_analyses(self.measure, rows, chart=self.chart_kind)
+        variant = "team"
+        if self.disclosure.any:
+            # Drawn from the periods this reader may see: a suppressed week is a gap in the line, and the
+            # centre line is the visible weeks' (the hidden counts move nothing shown).
+            hides = self.disclosure.hides
+            rows = {key: [row for row in group if not hides(key, row[0])] for key, group in rows.items()}
+            rows = {key: group for key, group in rows.items() if group}
+            variant = f"public:{self.disclosure.threshold}"
+        analyses = stratum_analyses(self.measure, rows, chart=self.chart_kind, variant=variant)
         return [
             StratumPresenter(
                 self.measure,
@@ -364,13 +372,18 @@ class StratumPresenter(MeasurePresenter):
 
     @property
     def suppressed_reason(self) -> str:
+        """Why weeks are missing from the chart, or why there is no chart when every week is suppressed."""
         periods = "month" if self.measure.frequency == "monthly" else "week"
         plural = "" if self.hidden_periods == 1 else "s"
-        return (
-            f"Not shown: in {self.hidden_periods} {periods}{plural} this group's counts were between 1 and "
-            f"{self.threshold}, or could be worked out from counts that were. Numbers that small could "
-            "identify people, so they are suppressed outside the project's team."
+        why = (
+            f"this group's counts were between 1 and {self.threshold}, or could be worked out from counts "
+            "that were. Numbers that small could identify people, so they are suppressed outside the "
+            "project's team."
         )
+        if not self.analysis.has_data:
+            return f"Not shown: in {self.hidden_periods} {periods}{plural} {why}"
+        verb, pronoun = ("is", "it") if self.hidden_periods == 1 else ("are", "them")
+        return f"{self.hidden_periods} {periods}{plural} {verb} left out of this chart: in {pronoun} {why}"
 
     cycles: list | None = None
 

@@ -103,7 +103,9 @@ def test_a_coach_sees_small_counts_suppressed_and_cannot_work_them_out(world, up
     assert response.status_code == 200
     assert f"{SMALL_COUNT} of 10" not in html
     assert "Suppressed" in html
-    assert "Not shown: in 1 week this group" in html
+    # The two groups hidden that week keep their charts, without that week, and say why it is missing.
+    assert html.count("1 week is left out of this chart: in it this group") == 2
+    assert html.count('<figure class="ae-chart-container">') == 7  # the total, the gap, five groups
     assert "1 week is left out because small numbers are suppressed" in html
     # The coach's gap leaves that week out, so it cannot be worked back to quintile 5's value either.
     gap = gap_analysis(uptake, disclosure)
