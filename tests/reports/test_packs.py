@@ -71,6 +71,21 @@ def test_the_pack_pdf_holds_the_project_aim_cycles_actions_comments_and_last_ret
     ).exists()
 
 
+def test_the_pack_says_whether_the_gap_of_an_aim_measure_by_deprivation_is_closing(world, calls, media):
+    from tests.equity_data import SMALL_DENOMINATOR, SMALL_NUMERATOR, add_stratified_aim
+
+    world.records_a.measure.is_aim_measure = False
+    world.records_a.measure.save(update_fields=["is_aim_measure"])
+    add_stratified_aim(world)
+    _, call = calls
+    run = pack_request_automatic(call=call, job="test")
+    assert report_render(run_id=run.pk) is True
+    run.refresh_from_db()
+    text = pdf_text(run.file.read())
+    assert "Is the gap closing? The gap has narrowed" in text
+    assert f"{SMALL_NUMERATOR} of {SMALL_DENOMINATOR}" not in text
+
+
 def test_the_pack_page_offers_to_generate_then_shows_progress_then_the_download(
     world, calls, client_of, media
 ):
