@@ -2,7 +2,6 @@
 pre-call pack, poll it, download it. Same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -10,12 +9,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated
-from alwaysevents.audit import audit
 from coproduction.selectors import project_visible
 from programmes.selectors import call_visible
 
+from .downloads import report_file_response
 from .models import ReportRun
-from .presenters import ReportRunPresenter
 from .scopes import scope_visible
 from .selectors import packs_of_call, run_visible, runs_of_project, runs_of_scope
 from .services import pack_request, report_request, scope_report_request
@@ -175,17 +173,7 @@ class ReportRunDownloadApi(BaseApi):
         operation_id="reports_download",
     )
     def get(self, request, run_id):
-        run = run_visible(access=request.access, run_id=run_id)
-        if run.status != ReportRun.Status.DONE or not run.file:
-            raise Http404("This report is not ready")
-        presenter = ReportRunPresenter(run, request.access)
-        audit(actor=request.user, action="report.download", obj=run)
-        return FileResponse(
-            run.file.open("rb"),
-            as_attachment=True,
-            filename=presenter.file_name,
-            content_type=presenter.content_type,
-        )
+        return report_file_response(request, run_id)
 
 
 urlpatterns = [

@@ -3,16 +3,15 @@ pre-call pack; watch it progress, download it, retry it. Thin views."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alwaysevents.audit import audit
 from coproduction.presenters import ProjectPresenter
 from coproduction.selectors import project_visible
 from programmes.selectors import call_visible
 
+from .downloads import report_file_response
 from .forms import ReportRequestForm
 from .models import ReportRun
 from .presenters import ReportRunPresenter
@@ -106,17 +105,7 @@ def report_run(request, run_id):
 
 @require_GET
 def report_download(request, run_id):
-    run = run_visible(access=request.access, run_id=run_id)
-    if run.status != ReportRun.Status.DONE or not run.file:
-        raise Http404("This report is not ready")
-    presenter = ReportRunPresenter(run, request.access)
-    audit(actor=request.user, action="report.download", obj=run)
-    return FileResponse(
-        run.file.open("rb"),
-        as_attachment=True,
-        filename=presenter.file_name,
-        content_type=presenter.content_type,
-    )
+    return report_file_response(request, run_id)
 
 
 @require_POST
