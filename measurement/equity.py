@@ -192,11 +192,14 @@ class GapAnalysis:
         )
 
 
-def gap_analysis(measure: Measure, disclosure: Disclosure = NOTHING_HIDDEN) -> GapAnalysis | None:
+def gap_analysis(
+    measure: Measure, disclosure: Disclosure = NOTHING_HIDDEN, parts: list[Breakdown] | None = None
+) -> GapAnalysis | None:
     """The gap between the most and the least deprived group, period by period (the measure's `gap_as`:
     a difference or a ratio), analysed with run-chart rules; None for a measure not broken down by
-    deprivation or without data. Other dimensions are summed within each deprivation group."""
-    dimension = gap_breakdown(measure)
+    deprivation or without data. Other dimensions are summed within each deprivation group. `parts`: the
+    measure's breakdowns when the caller has them already."""
+    dimension = gap_breakdown(measure, parts)
     rows = stratum_rows(measure) if dimension else {}
     if not rows:
         return None

@@ -87,6 +87,25 @@ def _plain(value):
     return int(value) if value == int(value) else value
 
 
+def _count_fields(measure: Measure, point, *, name: str, label: str) -> dict:
+    """A grid row's numerator (`n_<name>`) and, for a measure with one, denominator (`d_<name>`)."""
+    fields = {}
+    for prefix, part, value in (
+        ("n", "numerator", point.numerator if point else None),
+        ("d", "denominator", point.denominator if point else None),
+    ):
+        if prefix == "d" and not measure.has_denominator:
+            continue
+        fields[f"{prefix}_{name}"] = forms.DecimalField(
+            label=f"{part.capitalize()}, {label}",
+            required=False,
+            min_value=0,
+            initial=_plain(value),
+            error_messages={"min_value": f"The {part} cannot be negative", "invalid": "Enter a number"},
+        )
+    return fields
+
+
 class GridForm(forms.Form):
     """One row per period, newest first: numerator, denominator and a note."""
 
@@ -97,24 +116,7 @@ class GridForm(forms.Form):
         for period in periods:
             label = describe_period(period, frequency=measure.frequency)
             point = existing.get(period)
-            self.fields[f"n_{period}"] = forms.DecimalField(
-                label=f"Numerator, {label}",
-                required=False,
-                min_value=0,
-                initial=_plain(point.numerator) if point else None,
-                error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter a number"},
-            )
-            if measure.has_denominator:
-                self.fields[f"d_{period}"] = forms.DecimalField(
-                    label=f"Denominator, {label}",
-                    required=False,
-                    min_value=0,
-                    initial=_plain(point.denominator) if point else None,
-                    error_messages={
-                        "min_value": "The denominator cannot be negative",
-                        "invalid": "Enter a number",
-                    },
-                )
+            self.fields.update(_count_fields(measure, point, name=str(period), label=label))
             self.fields[f"note_{period}"] = forms.CharField(
                 label=f"Note, {label}", required=False, max_length=300, initial=point.note if point else ""
             )
@@ -153,24 +155,7 @@ class GroupGridForm(forms.Form):
         self.strata = strata
         for index, stratum in enumerate(strata):
             point = existing.get(stratum.key)
-            self.fields[f"n_{index}"] = forms.DecimalField(
-                label=f"Numerator, {stratum.label}",
-                required=False,
-                min_value=0,
-                initial=_plain(point.numerator) if point else None,
-                error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter a number"},
-            )
-            if measure.has_denominator:
-                self.fields[f"d_{index}"] = forms.DecimalField(
-                    label=f"Denominator, {stratum.label}",
-                    required=False,
-                    min_value=0,
-                    initial=_plain(point.denominator) if point else None,
-                    error_messages={
-                        "min_value": "The denominator cannot be negative",
-                        "invalid": "Enter a number",
-                    },
-                )
+            self.fields.update(_count_fields(measure, point, name=str(index), label=stratum.label))
 
     def rows(self):
         for index, stratum in enumerate(self.strata):

@@ -273,7 +273,7 @@ class MeasurePresenter:
     def gap(self) -> "GapPresenter | None":
         if not self.measure.stratified_by or self.measure.per_site:
             return None
-        analysis = gap_analysis(self.measure, self.disclosure)
+        analysis = gap_analysis(self.measure, self.disclosure, self.breakdowns)
         return GapPresenter(self.measure, analysis, self.cycles) if analysis else None
 
     @cached_property

@@ -17,15 +17,16 @@ WEEKS = 24
 SMALL_WEEK, SMALL_NUMERATOR, SMALL_DENOMINATOR = WEEKS - 3, 3, 11
 
 
-def narrowing_rows(first_week) -> list[StratumInput]:
-    """Quintile 1's uptake climbs towards quintile 5's after week 12: the gap narrows."""
+def narrowing_rows(
+    first_week, *, small_week=SMALL_WEEK, small=(SMALL_NUMERATOR, SMALL_DENOMINATOR)
+) -> list[StratumInput]:
+    """Quintile 1's uptake climbs towards quintile 5's after week 12: the gap narrows. Quintile 5 has
+    `small` (numerator, denominator) in `small_week`, 60 or 61 of 100 otherwise."""
     rows = []
     for index in range(WEEKS):
         week = first_week + timedelta(weeks=index)
         most = 20 + (2 * (index - 11) if index >= 12 else (index % 3))
-        least, least_of = (
-            (SMALL_NUMERATOR, SMALL_DENOMINATOR) if index == SMALL_WEEK else (60 + index % 2, 100)
-        )
+        least, least_of = small if index == small_week else (60 + index % 2, 100)
         for group, numerator, denominator in (
             ("1", most, 100),
             ("2", 40, 100),

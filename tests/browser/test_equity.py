@@ -19,8 +19,8 @@ from accounts.access import Access
 from measurement.models import DataPoint, StratumPoint
 from measurement.points import current_period
 from measurement.services import measure_create, stratum_points_upsert
-from measurement.strata import StratumInput
 from reports.models import ReportRun
+from tests.equity_data import WEEKS, narrowing_rows
 from tests.reports.conftest import media  # noqa: F401 - the worker writes the PDF where `media` points
 from tests.reports.helpers import pdf_text
 from tests.reports.worker import pdf_worker  # noqa: F401
@@ -30,7 +30,6 @@ from .test_coach_morning import sign_in_with_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WEEKS = 24
 SMALL_WEEK = 4  # weeks after the first: quintile 5 has 3 of 10 that week
 
 
@@ -50,19 +49,7 @@ def uptake_by_deprivation(world):
         stratified_by=["deprivation"],
         starts_on=first,
     )
-    rows = []
-    for index in range(WEEKS):
-        week = first + timedelta(weeks=index)
-        most = 20 + (2 * (index - 11) if index >= 12 else index % 3)
-        least, least_of = (3, 10) if index == SMALL_WEEK else (60 + index % 2, 100)
-        for group, numerator, denominator in (
-            ("1", most, 100),
-            ("2", 40, 100),
-            ("3", 45, 100),
-            ("4", 50, 100),
-            ("5", least, least_of),
-        ):
-            rows.append(StratumInput(week, {"deprivation": group}, Decimal(numerator), Decimal(denominator)))
+    rows = narrowing_rows(first, small_week=SMALL_WEEK, small=(3, 10))
     stratum_points_upsert(access=access, measure=measure, points=rows, source="api")
     return measure
 

@@ -14,36 +14,16 @@ from accounts.access import Access
 from measurement.equity import gap_analysis, public_disclosure
 from measurement.points import current_period
 from measurement.services import measure_create, stratum_points_upsert
-from measurement.strata import StratumInput
+from tests.equity_data import WEEKS, narrowing_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("system_scope")]
 
-WEEKS = 24
 # Quintile 5's numerators: a 3 in week 4 (primary suppression), 20 or more otherwise.
 SMALL_WEEK, SMALL_COUNT = 4, 3
 
 
 def team(world):
     return Access.for_user(world.a_member)
-
-
-def narrowing_rows(first_week):
-    """Quintile 1's uptake climbs towards quintile 5's after week 12: the gap narrows."""
-    rows = []
-    for index in range(WEEKS):
-        week = first_week + timedelta(weeks=index)
-        most = 20 + (2 * (index - 11) if index >= 12 else (index % 3))
-        least = SMALL_COUNT if index == SMALL_WEEK else 60 + (index % 2)
-        least_denominator = 10 if index == SMALL_WEEK else 100
-        for group, numerator, denominator in (
-            ("1", most, 100),
-            ("2", 40, 100),
-            ("3", 45, 100),
-            ("4", 50, 100),
-            ("5", least, least_denominator),
-        ):
-            rows.append(StratumInput(week, {"deprivation": group}, Decimal(numerator), Decimal(denominator)))
-    return rows
 
 
 @pytest.fixture
@@ -60,7 +40,8 @@ def uptake(world):
         stratified_by=["deprivation"],
         starts_on=first,
     )
-    stratum_points_upsert(access=team(world), measure=measure, points=narrowing_rows(first), source="api")
+    rows = narrowing_rows(first, small_week=SMALL_WEEK, small=(SMALL_COUNT, 10))
+    stratum_points_upsert(access=team(world), measure=measure, points=rows, source="api")
     measure.refresh_from_db()
     return measure
 
