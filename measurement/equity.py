@@ -151,6 +151,19 @@ class GapAnalysis:
     def least_label(self) -> str:
         return self._named(self.result["least_deprived"])
 
+    @property
+    def definition(self) -> str:
+        """What the gap is, "the value for ... minus the value for ..., in percentage points"."""
+        most, least = self.most_label, self.least_label
+        if self.result["gap"] == "ratio":
+            return f"the value for {most} divided by the value for {least}"
+        unit = "percentage points" if self.unit == "percentage points" else "counts"
+        return f"the value for {most} minus the value for {least}, in {unit}"
+
+    @property
+    def no_gap(self) -> str:
+        return "1 is no gap" if self.result["gap"] == "ratio" else "0 is no gap"
+
     def _named(self, group: str) -> str:
         """'deprivation quintile 1 (most deprived)': the dimension's name without its note, and the group."""
         return f"{self.dimension.name.split(' (')[0].lower()} {self.dimension.label(group)}"

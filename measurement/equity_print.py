@@ -14,7 +14,7 @@ from .charts import Cycle
 from .equity import GAP_DIMENSION, Disclosure, GapAnalysis, counts_by_group, gap_analysis, public_disclosure
 from .models import Measure
 from .print_charts import print_chart_svg
-from .strata import Stratum, strata_of
+from .strata import Stratum, breakdowns, strata_of
 
 PRINTED_PERIODS = 12
 GAP_UNITS = {"percentage points": "% pts", "ratio": "Ratio"}
@@ -66,11 +66,7 @@ class PrintedEquity:
                     "down by deprivation quintile, so it has no gap."
                 )
             return "The gap appears once there is data by group."
-        most, least = self.gap.most_label, self.gap.least_label
-        if self.measure.gap_as == "ratio":
-            return f"The gap is the value for {most} divided by the value for {least}: 1 is no gap."
-        unit = "percentage points" if self.gap.unit == "percentage points" else "counts"
-        return f"The gap is the value for {most} minus the value for {least}, in {unit}: 0 is no gap."
+        return f"The gap is {self.gap.definition}: {self.gap.no_gap}."
 
     @property
     def left_out_text(self) -> str:
@@ -101,10 +97,11 @@ def printed_equity(measure: Measure, *, cycles: list[Cycle] | None = None) -> Pr
     if not measure.stratified_by or measure.per_site:
         return None
     disclosure = public_disclosure(measure)
+    parts = breakdowns(measure)
     return PrintedEquity(
         measure=measure,
-        gap=gap_analysis(measure, disclosure),
+        gap=gap_analysis(measure, disclosure, parts),
         disclosure=disclosure,
-        strata=strata_of(measure),
+        strata=strata_of(measure, parts),
         cycles=cycles,
     )

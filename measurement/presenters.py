@@ -442,11 +442,7 @@ class GapPresenter:
 
     @property
     def gap_as(self) -> str:
-        most, least = self.most_label, self.least_label
-        if self.measure.gap_as == "ratio":
-            return f"the value for {most} divided by the value for {least} (1 is no gap)"
-        unit = "percentage points" if self.analysis.unit == "percentage points" else "counts"
-        return f"the value for {most} minus the value for {least}, in {unit} (0 is no gap)"
+        return f"{self.analysis.definition} ({self.analysis.no_gap})"
 
     @property
     def left_out(self) -> int:
