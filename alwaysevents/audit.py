@@ -1,11 +1,12 @@
 """The one way to record a write. Every write service calls `audit`; it refuses to log without an actor.
-It also marks the organisation's cached pages stale (`alwaysevents.freshness`)."""
+It also marks the organisation's cached pages stale (`alwaysevents.freshness`) and the project's read-model
+rows for rebuilding in the same transaction (`alwaysevents.read_models`)."""
 
 from collections.abc import Iterable
 
 from django.db import models
 
-from . import freshness
+from . import freshness, read_models
 from .models import AuditEvent
 
 # Rows every organisation's pages show (names, phases, cohorts): a change to one is a change for everyone.
@@ -38,11 +39,13 @@ def audit(
         raise ValueError("An anonymous visitor cannot be the actor of an audit event; name the system job")
     organisation_id = organisation.pk if organisation is not None else _organisation_id_of(obj)
     freshness.changed(None if obj._meta.label_lower in REFERENCE_MODELS else organisation_id)
+    project_id = read_models.project_id_of(obj)
+    read_models.project_changed(project_id)
     return AuditEvent.objects.create(
         actor=actor,
         system_job=system_job,
         organisation_id=organisation_id,
-        project_id=_project_id_of(obj),
+        project_id=project_id,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -55,9 +58,3 @@ def _organisation_id_of(obj: models.Model):
     if obj._meta.label_lower == "programmes.organisation":
         return obj.pk
     return getattr(obj, "organisation_id", None)
-
-
-def _project_id_of(obj: models.Model):
-    if obj._meta.label_lower == "coproduction.project":
-        return obj.pk
-    return getattr(obj, "project_id", None)

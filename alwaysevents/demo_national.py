@@ -47,6 +47,7 @@ from programmes.models import (
     nhs_england_regions,
 )
 from programmes.services import programme_create
+from programmes.services_dashboards import dashboard_entries_rebuild
 
 from .audit import audit
 from .tenancy import TenantModel, all_organisations
@@ -212,6 +213,8 @@ def seed_national(
             _delete_national(existing)
         builder = _Builder(plan, random.Random(seed), random.Random(seed + 1), log or (lambda message: None))
         builder.build()
+        # The rows went in with bulk inserts, which mark no project: build every project's dashboard entry.
+        dashboard_entries_rebuild()
         audit(
             system_job=JOB,
             action="demo.seed_national",

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -23,10 +24,11 @@ PAGE_SECONDS = 5 * 60
 
 
 def page_key(access: Access, kind: str, params: dict) -> str | None:
-    """The cache key of a dashboard body for this reader, or None when it is not cached (a superuser's
-    scope is every organisation: no stamp can cover it)."""
+    """The cache key of a dashboard body for this reader, or None when it is not cached: the page cache is
+    switched off (`PAGE_CACHE`), or the reader is a superuser, whose scope (every organisation) no stamp can
+    cover."""
     organisation_ids = access.organisation_ids
-    if organisation_ids is ALL_ORGANISATIONS:
+    if organisation_ids is ALL_ORGANISATIONS or not settings.PAGE_CACHE:
         return None
     grants = sorted(
         [

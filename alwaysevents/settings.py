@@ -164,6 +164,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps its files here
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The same backends, flushing the read models inside each transaction (alwaysevents/read_models.py).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "alwaysevents.db.postgresql",
+    "django.db.backends.sqlite3": "alwaysevents.db.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL enforces role grants' NULLS NOT DISTINCT uniqueness; the embedded SQLite default cannot, and the
 # grant service's get_or_create keeps grants unique there.
@@ -186,6 +191,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# The per-reader cache of the dashboards' and project page's bodies (docs/adr/008-dashboard-pages-cache.md).
+# Off, every view is built from the read model: the benchmark measures both (docs/benchmarks.md).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- Celery ------------------------------------------------------------------------------------
 
@@ -214,6 +222,11 @@ CELERY_TASK_ROUTES = {"reports.tasks.render_report_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "prepare-pre-call-packs": {"task": "programmes.tasks.prepare_pre_call_packs", "schedule": 60 * 60},
     "send-return-reminders": {"task": "programmes.tasks.send_return_reminders", "schedule": 24 * 60 * 60},
+    # The dashboards' facts that move with the clock alone: a call that has passed, a new day or month.
+    "refresh-expired-dashboard-entries": {
+        "task": "programmes.tasks.refresh_expired_dashboard_entries",
+        "schedule": 60,
+    },
 }
 # Days before a coaching call that its pre-call pack is prepared; the day of the month return reminders start.
 PRE_CALL_PACK_DAYS = env_int("PRE_CALL_PACK_DAYS", 2)

@@ -180,21 +180,30 @@ def timed_get_ms(port: int, path: str, cookie: str = "") -> float:
 
 def load(port: int, path: str, *, cookie: str, clients: int, seconds: float, warm_up: int) -> Load:
     """`clients` threads, each on one keep-alive connection, send GETs back to back for `seconds`."""
-    result = Load(path)
+    return load_many(port, [(path, cookie)], clients=clients, seconds=seconds, warm_up=warm_up)
+
+
+def load_many(
+    port: int, requests: list[tuple[str, str]], *, clients: int, seconds: float, warm_up: int
+) -> Load:
+    """Like `load`, each client going round `requests` ((path, cookie): one page as several readers, say),
+    starting at its own place in the round."""
+    result = Load(requests[0][0])
     lock = threading.Lock()
-    for _ in range(warm_up):
-        get_status(port, path, cookie)
+    for index in range(warm_up):
+        get_status(port, *requests[index % len(requests)])
     start_line = threading.Barrier(clients + 1)
     deadline = [0.0]
 
-    def client() -> None:
+    def client(first: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Cookie": cookie} if cookie else {}
-        mine, statuses = [], {}
+        mine, statuses, turn = [], {}, first
         start_line.wait()
         while time.monotonic() < deadline[0]:
+            path, cookie = requests[turn % len(requests)]
+            turn += 1
             began = time.perf_counter()
-            connection.request("GET", path, headers=headers)
+            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - began)
@@ -208,7 +217,7 @@ def load(port: int, path: str, *, cookie: str, clients: int, seconds: float, war
             for status, count in statuses.items():
                 result.statuses[status] = result.statuses.get(status, 0) + count
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
     for thread in threads:
         thread.start()
     deadline[0] = time.monotonic() + seconds

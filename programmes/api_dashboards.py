@@ -10,12 +10,13 @@ from alwaysevents.api import BaseApi, paginated
 from measurement.equity import EQUITY_LABELS
 
 from .presenters import RETURN_LABELS
-from .presenters_dashboards import filter_rows, phase_names, rollup, rows_by_system, sort_rows
+from .presenters_dashboards import rollup, system_rollups
 from .selectors_dashboards import (
     DashboardFilters,
     dashboard_rows,
     programme_dashboard,
     regional_dashboard,
+    reliability_cards,
     system_dashboard,
 )
 
@@ -91,9 +92,7 @@ class CoachDashboardApi(BaseApi):
     )
     def get(self, request):
         params = request.query_params
-        rows, _ = sort_rows(
-            dashboard_rows(access=request.access, filters=_filters(params)), params.get("sort", "project")
-        )
+        rows = dashboard_rows(access=request.access, filters=_filters(params), sort=params.get("sort", ""))
         return paginated(self, request, rows, DashboardRowOutput)
 
 
@@ -192,16 +191,15 @@ class SystemDashboardApi(BaseApi):
         data = system_dashboard(
             access=request.access, system_id=params.get("system", ""), place_id=params.get("place", "")
         )
-        rows, _ = sort_rows(filter_rows(data.rows, _filters(params)), params.get("sort", "project"))
-        shown = {row.project.pk for row in rows}
+        rows = list(data.rows(_filters(params), params.get("sort", "")))
         output = {
             "system": data.system,
             "systems": data.systems,
             "place": data.place,
             "places": data.places,
             "rows": rows,
-            "rollup": rollup(data.rows),
-            "measures": [card for card in data.cards if card.measure.project_id in shown],
+            "rollup": rollup(data.counts()),
+            "measures": reliability_cards([row.project for row in rows]),
         }
         return Response(SystemDashboardOutput(output).data)
 
@@ -245,17 +243,16 @@ class RegionalDashboardApi(BaseApi):
     def get(self, request):
         params = request.query_params
         data = regional_dashboard(access=request.access, region_id=params.get("region", ""))
-        rows, _ = sort_rows(filter_rows(data.rows, _filters(params)), params.get("sort", "project"))
-        phases = phase_names(data.rows)
-        by_system = rows_by_system(data.rows, data.systems)
+        counts = data.counts()
         output = {
             "region": data.region,
             "regions": data.regions,
             "systems": [
-                {"system": system, "rollup": rollup(by_system[system.pk], phases)} for system in data.systems
+                {"system": system, "rollup": rolled_up}
+                for system, rolled_up, _ in system_rollups(data, counts, counts.phases())
             ],
-            "rows": rows,
-            "rollup": rollup(data.rows),
+            "rows": list(data.rows(_filters(params), params.get("sort", ""))),
+            "rollup": rollup(counts),
         }
         return Response(RegionalDashboardOutput(output).data)
 

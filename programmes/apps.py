@@ -5,3 +5,29 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Programmes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from alwaysevents import read_models
+        from coproduction import models as coproduction
+        from measurement import models as measurement
+
+        from . import models
+        from .services_dashboards import dashboard_entries_refresh
+
+        # The rows a dashboard entry is built from (programmes.selectors_dashboards.dashboard_entries_built).
+        read_models.register(
+            dashboard_entries_refresh,
+            models=[
+                coproduction.Project,
+                coproduction.TeamMember,
+                coproduction.ResponseTheme,
+                coproduction.CandidateEvent,
+                coproduction.Statement,
+                coproduction.PdsaCycle,
+                coproduction.Comment,
+                coproduction.ProjectPartner,
+                measurement.Measure,
+                models.CoachingCall,
+                models.MonthlyReturn,
+            ],
+        )

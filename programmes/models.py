@@ -486,3 +486,48 @@ class MonthlyReturn(ProjectRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("return_edit", kwargs={"project_id": self.project_id, "return_id": self.pk})
+
+
+class DashboardEntry(TenantModel):
+    """The dashboards' read model: one row per project holding the facts every dashboard shows, rebuilt in
+    the transaction of each write that changes them (`programmes.services_dashboards`), so a dashboard page
+    filters, sorts and pages projects in SQL and reads only the rows it shows. Names, phases, cohorts and
+    systems are joined, not copied. Facts that move with the clock alone are rebuilt by a beat task once
+    `expires_at` passes (docs/adr/012-dashboard-read-model.md)."""
+
+    class ReturnStatus(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", "Draft"
+        MISSING = "missing", "Not started"
+
+    project = models.OneToOneField(
+        "coproduction.Project", on_delete=models.CASCADE, related_name="dashboard_entry"
+    )
+    suggested_score = models.DecimalField(max_digits=2, decimal_places=1)
+    aim_measure = models.ForeignKey(
+        "measurement.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    latest_value = models.FloatField(null=True, blank=True)
+    latest_start = models.DateField(null=True, blank=True)
+    variation_icon = models.CharField(max_length=40, blank=True)
+    assurance_icon = models.CharField(max_length=40, blank=True)
+    # improvement, concern, neutral, common_cause or no_data: what the icon filter and the roll-ups count
+    icon_group = models.CharField(max_length=20)
+    last_data_entry = models.DateTimeField(null=True, blank=True)
+    return_month = models.DateField(help_text="The month whose return the status is of: the previous one.")
+    return_status = models.CharField(max_length=10, choices=ReturnStatus)
+    unresolved_comments = models.PositiveIntegerField(default=0)
+    next_call = models.DateTimeField(null=True, blank=True)
+    last_coaching_call = models.DateTimeField(null=True, blank=True)  # the last held, of kind "coaching"
+    # The current partner organisations' ids (their names are joined when read, so a rename rebuilds nothing)
+    partners = models.JSONField(default=list, blank=True)
+    equity = models.JSONField(
+        null=True, blank=True
+    )  # the aim measure's equity marker, as readers outside see it
+    expires_at = models.DateTimeField(db_index=True, help_text="When a fact moves with the clock alone.")
+
+    class Meta(TenantModel.Meta):
+        verbose_name_plural = "dashboard entries"
+
+    def __str__(self) -> str:
+        return f"Dashboard entry of {self.project_id}"

@@ -1,5 +1,7 @@
 """Display logic for the dashboards."""
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -20,10 +22,13 @@ from .selectors_dashboards import (
     CohortLine,
     DashboardFilters,
     DashboardRow,
+    DashboardRows,
     MeasureCard,
+    PhaseIconCounts,
     ProgrammeDashboardData,
     ProjectLine,
     RegionalDashboardData,
+    reliability_cards,
 )
 
 ICON_FILTERS = [
@@ -33,17 +38,18 @@ ICON_FILTERS = [
     ("common_cause", "Common cause variation"),
     ("no_data", "No data yet"),
 ]
+# The columns that sort the table, in order; the SQL of each is selectors_dashboards.SORT_EXPRESSIONS.
 SORTS = {
-    "project": ("Project", lambda row: row.project.title.lower()),
-    "organisation": ("Organisation", lambda row: row.project.organisation.name.lower()),
-    "system": ("System", lambda row: row.system.name.lower() if row.system else None),
-    "phase": ("Phase", lambda row: row.project.phase.order),
-    "score": ("Suggested score", lambda row: row.suggested_score),
-    "latest": ("Latest aim value", lambda row: row.aim.latest_value if row.aim else None),
-    "last_entry": ("Last data entry", lambda row: row.last_data_entry),
-    "return": ("Last month's return", lambda row: row.return_status),
-    "comments": ("Unresolved comments", lambda row: row.unresolved_comments),
-    "next_call": ("Next call", lambda row: row.next_call),
+    "project": "Project",
+    "organisation": "Organisation",
+    "system": "System",
+    "phase": "Phase",
+    "score": "Suggested score",
+    "latest": "Latest aim value",
+    "last_entry": "Last data entry",
+    "return": "Last month's return",
+    "comments": "Unresolved comments",
+    "next_call": "Next call",
 }
 # The tag colours of the equity markers: green for a gap narrowing, orange for one widening.
 EQUITY_TAG_COLOURS = {
@@ -76,18 +82,6 @@ CSV_HEADER = [
     "Needs attention",
     "URL",
 ]
-
-
-def sort_rows(rows: list[DashboardRow], sort: str) -> tuple[list[DashboardRow], str]:
-    """Rows in the order asked for ("-" first for descending); rows with nothing to sort by go last."""
-    key = sort.removeprefix("-")
-    if key not in SORTS:
-        sort, key = "project", "project"
-    value_of = SORTS[key][1]
-    present = [row for row in rows if value_of(row) is not None]
-    missing = [row for row in rows if value_of(row) is None]
-    present.sort(key=value_of, reverse=sort.startswith("-"))
-    return present + missing, sort
 
 
 def _unit_suffix(measure: Measure) -> str:
@@ -222,21 +216,23 @@ def page_number(value: str | None) -> int:
 
 @dataclass
 class CoachDashboard:
-    """Every row is read, sorted and counted; one page of them is drawn (a page of 300 rows is slow to
-    draw and to read)."""
+    """The rows are counted and sorted in SQL; one page of them is read and drawn (a page of 300 rows is
+    slow to draw and to read)."""
 
-    rows: list[DashboardRow]
+    rows: DashboardRows
     filters: DashboardFilters
     options: dict
-    sort: str = "project"
     page: int = 1
     presented: list[RowPresenter] = field(init=False)
 
     def __post_init__(self):
-        rows, self.sort = sort_rows(self.rows, self.sort)
         self.page = min(self.page, self.page_count)
         first = (self.page - 1) * PAGE_SIZE
-        self.presented = [RowPresenter(row) for row in rows[first : first + PAGE_SIZE]]
+        self.presented = [RowPresenter(row) for row in self.rows[first : first + PAGE_SIZE]]
+
+    @property
+    def sort(self) -> str:
+        return self.rows.sort
 
     @property
     def page_count(self) -> int:
@@ -288,7 +284,7 @@ class CoachDashboard:
         current = self.sort.removeprefix("-")
         descending = self.sort.startswith("-")
         headers = []
-        for key, (label, _) in SORTS.items():
+        for key, label in SORTS.items():
             next_sort = f"-{key}" if key == current and not descending else key
             headers.append(
                 {
@@ -308,24 +304,12 @@ class CoachDashboard:
 
     @property
     def attention_count(self) -> int:
-        return sum(1 for row in self.rows if row.needs_attention)
+        return self.rows.attention_count
 
 
 # --- System dashboard ---------------------------------------------------------------------------------
 
 SYSTEM_SORTS = [key for key in SORTS if key != "system"]
-
-
-def filter_rows(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
-    """The system dashboard reads every row once and narrows the table here, so the roll-up and the
-    filters cost no queries."""
-    if filters.phase:
-        rows = [row for row in rows if row.project.phase.name == filters.phase]
-    if filters.icon:
-        rows = [row for row in rows if row.icon_group == filters.icon]
-    if filters.needs_attention:
-        rows = [row for row in rows if row.needs_attention]
-    return rows
 
 
 @dataclass
@@ -338,20 +322,11 @@ class Rollup:
     total: int
 
 
-def phase_names(rows: list[DashboardRow]) -> list[str]:
-    """The phases of the rows' projects, in journey order."""
-    phases = sorted({(row.project.phase.order, row.project.phase.name) for row in rows})
-    return list(dict.fromkeys(name for _, name in phases))
-
-
-def rollup(rows: list[DashboardRow], phases: list[str] | None = None) -> Rollup:
-    """Counted in `phases` (a region's phases, so every system's line has the same columns), or in the
-    rows' own phases."""
-    names = phase_names(rows) if phases is None else phases
-    counts: dict[tuple[str, str], int] = {}
-    for row in rows:
-        key = (row.icon_group, row.project.phase.name)
-        counts[key] = counts.get(key, 0) + 1
+def rollup(counted: PhaseIconCounts, system_id=None, phases: list[str] | None = None) -> Rollup:
+    """The projects (of one system, or all) counted in `phases` (a region's phases, so every system's line
+    has the same columns), or in the projects' own phases."""
+    names = counted.phases() if phases is None else phases
+    counts = counted.by_group_and_phase(system_id)
     lines = [
         {
             "group": group,
@@ -362,7 +337,7 @@ def rollup(rows: list[DashboardRow], phases: list[str] | None = None) -> Rollup:
         for group, label in ICON_FILTERS
     ]
     totals = [sum(line["counts"][index] for line in lines) for index in range(len(names))]
-    return Rollup(phases=names, lines=lines, totals=totals, total=len(rows))
+    return Rollup(phases=names, lines=lines, totals=totals, total=sum(counts.values()))
 
 
 @dataclass
@@ -419,8 +394,8 @@ class MeasureCardPresenter:
 class SystemDashboard(CoachDashboard):
     system: Organisation | None = None
     systems: list[Organisation] = field(default_factory=list)
-    all_rows: list[DashboardRow] = field(default_factory=list)
-    cards: list[MeasureCard] = field(default_factory=list)
+    counts: PhaseIconCounts | None = None  # every project of the system, whatever the filters
+    cards_of: Callable[[list], list[MeasureCard]] | None = None
     places: list[Place] = field(default_factory=list)
     place: Place | None = None
 
@@ -451,27 +426,27 @@ class SystemDashboard(CoachDashboard):
 
     @property
     def rollup(self) -> Rollup:
-        return rollup(self.all_rows)
+        return rollup(self.counts)
 
-    @property
+    @cached_property
     def presented_cards(self) -> list[MeasureCardPresenter]:
-        shown = {row.project.pk for row in self.rows}
-        return [MeasureCardPresenter(card) for card in self.cards if card.measure.project_id in shown]
+        """The reliability measures of the projects on this page."""
+        return [MeasureCardPresenter(card) for card in self.cards_of([row.project for row in self.presented])]
 
 
 def system_dashboard_presenter(data, filters: DashboardFilters, sort: str, page: int = 1) -> SystemDashboard:
     filters.system = str(data.system.pk)
     filters.place = str(data.place.pk) if data.place else ""
+    counts = data.counts()
     return SystemDashboard(
-        rows=filter_rows(data.rows, filters),
+        rows=data.rows(filters, sort),
         filters=filters,
-        options={"phase": [(name, name) for name in phase_names(data.rows)]},
-        sort=sort,
+        options={"phase": [(name, name) for name in counts.phases()]},
         page=page,
         system=data.system,
         systems=data.systems,
-        all_rows=data.rows,
-        cards=data.cards,
+        counts=counts,
+        cards_of=reliability_cards,
         places=data.places,
         place=data.place,
     )
@@ -505,7 +480,7 @@ class SystemLine:
 class RegionalDashboard(CoachDashboard):
     region: Region | None = None
     regions: list[Region] = field(default_factory=list)
-    all_rows: list[DashboardRow] = field(default_factory=list)
+    counts: PhaseIconCounts | None = None  # every project of the region, whatever the filters
     system_lines: list[SystemLine] = field(default_factory=list)
 
     @property
@@ -514,7 +489,7 @@ class RegionalDashboard(CoachDashboard):
 
     @property
     def rollup(self) -> Rollup:
-        return rollup(self.all_rows)
+        return rollup(self.counts)
 
     @staticmethod
     def icon_labels() -> list[str]:
@@ -532,37 +507,33 @@ class RegionalDashboard(CoachDashboard):
         return super().select_items(name)
 
 
-def rows_by_system(rows: list[DashboardRow], systems: list[Organisation]) -> dict:
-    """Each system's rows (a system-wide project's system is its own organisation), every system listed."""
-    grouped: dict = {system.pk: [] for system in systems}
-    for row in rows:
-        if row.system is not None:
-            grouped.setdefault(row.system.pk, []).append(row)
-    return grouped
+def system_rollups(data: RegionalDashboardData, counts: PhaseIconCounts, phases: list[str]) -> list:
+    """(system, its projects' roll-up in the region's phases, whether the reader may open it) for every
+    system of the region; a system-wide project's system is its own organisation."""
+    with_projects = counts.systems()
+    return [
+        (system, rollup(counts, system.pk, phases), data.opens_every_system or system.pk in with_projects)
+        for system in data.systems
+    ]
 
 
 def regional_dashboard_presenter(
     data: RegionalDashboardData, filters: DashboardFilters, sort: str, page: int = 1
 ) -> RegionalDashboard:
-    phases = phase_names(data.rows)
-    rows_of = rows_by_system(data.rows, data.systems)
+    counts = data.counts()
+    phases = counts.phases()
     lines = [
-        SystemLine(
-            system=system,
-            rollup=rollup(rows_of[system.pk], phases),
-            can_open=data.opens_every_system or bool(rows_of[system.pk]),
-        )
-        for system in data.systems
+        SystemLine(system=system, rollup=rolled_up, can_open=can_open)
+        for system, rolled_up, can_open in system_rollups(data, counts, phases)
     ]
     return RegionalDashboard(
-        rows=filter_rows(data.rows, filters),
+        rows=data.rows(filters, sort),
         filters=filters,
         options={"phase": [(name, name) for name in phases]},
-        sort=sort,
         page=page,
         region=data.region,
         regions=data.regions,
-        all_rows=data.rows,
+        counts=counts,
         system_lines=lines,
     )
 
@@ -586,28 +557,40 @@ class ProgrammeDashboard:
 
     # A programme can hold hundreds of projects: their buddy forms come PAGE_SIZE at a time.
 
-    @cached_property
-    def _page_of(self) -> dict:
-        return {line.project.pk: index // PAGE_SIZE + 1 for index, line in enumerate(self.data.projects)}
-
     @property
     def buddy_page_count(self) -> int:
         return max(1, -(-len(self.data.projects) // PAGE_SIZE))
 
-    @property
+    @cached_property
     def projects_on_page(self) -> list:
         page = min(self.buddies_page, self.buddy_page_count)
         return self.data.projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
 
+    @cached_property
+    def listed_without_buddy(self) -> list:
+        return self.data.without_buddy[: self.LISTED]
+
+    @cached_property
+    def listed_without_recent_call(self) -> list:
+        return self.data.without_recent_call[: self.LISTED]
+
     def page_of_prefix(self, prefix: str) -> int:
-        return next(
-            (page for pk, page in self._page_of.items() if f"project-{pk}" == prefix),
-            1,
-        )
+        """The page of buddy forms holding the form `prefix` names ("project-<id>"), or the first."""
+        try:
+            project_id = uuid.UUID(prefix.removeprefix("project-"))
+        except ValueError:
+            return 1
+        position = self.data.projects.positions([project_id]).get(project_id)
+        return position // PAGE_SIZE + 1 if position is not None else 1
+
+    @cached_property
+    def _pages_of_listed(self) -> dict:
+        positions = self.data.projects.positions(line.project.pk for line in self.listed_without_buddy)
+        return {project_id: position // PAGE_SIZE + 1 for project_id, position in positions.items()}
 
     def project_anchor(self, project) -> str:
-        """Where a project's buddy form is: its page of the buddies section."""
-        return self.buddy_href(self._page_of.get(project.pk, 1)) + f"#project-{project.pk}"
+        """Where a listed project's buddy form is: its page of the buddies section."""
+        return self.buddy_href(self._pages_of_listed.get(project.pk, 1)) + f"#project-{project.pk}"
 
     def buddy_href(self, page: int) -> str:
         return "?" + urlencode({"programme": str(self.data.programme.pk), "buddies_page": page})

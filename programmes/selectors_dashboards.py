@@ -1,19 +1,27 @@
 """Reads for the dashboards, always through the reader's `Access`.
 
-A dashboard issues a fixed number of queries whatever the number of projects: per-project facts come
-from subqueries on one projects query, and the aim measures' data from one query for all of them. The
-equity marker of an aim measure broken down by deprivation is cached like its summary; when its entry is
-missing it costs three queries for that measure (measurement/equity_markers.py), and none for the others.
+The coach, system and regional dashboards read the read model (`DashboardEntry`, one row per project, kept up
+to date by the services that write: docs/adr/012-dashboard-read-model.md). Filters, sort and paging are SQL,
+so a page reads the rows it shows and counts the rest: its cost grows with the 50 rows shown, not with the
+cohort. The entries are built (`dashboard_entries_built`) from the projects' records in a fixed number of
+queries however many projects: per-project facts come from subqueries on one projects query, and the aim
+measures' data from one query for all of them. The equity marker of an aim measure broken down by
+deprivation is cached like its summary; when its entry is missing it costs three queries for that measure
+(measurement/equity_markers.py), and none for the others.
 """
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -22,13 +30,15 @@ from django.db.models import (
     Subquery,
     TextField,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
-from accounts.models import Role, RoleGrant
+from accounts.models import Role, RoleGrant, User
+from alwaysevents import read_models
 from coproduction.models import Comment, Project, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
@@ -36,11 +46,21 @@ from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summar
 from measurement.equity_markers import equity_markers
 from measurement.models import Measure
 
-from .models import CoachingCall, Cohort, Enrolment, MonthlyReturn, Organisation, Place, Programme, Region
+from .models import (
+    CoachingCall,
+    Cohort,
+    DashboardEntry,
+    Enrolment,
+    MonthlyReturn,
+    Organisation,
+    Place,
+    Programme,
+    Region,
+)
 from .selectors import RETURN_DUE_DAY, previous_month
 
 NO_DATA_AFTER = timedelta(weeks=4)
-# Joins the partner organisations' names in one column of the projects query; no name holds it.
+# Joins the partner organisations' ids in one column of the projects query.
 PARTNER_SEPARATOR = "\x1f"
 
 
@@ -51,6 +71,13 @@ def require_dashboard(access: Access) -> None:
     """The coach dashboard is for coaches and programme admins; to anyone else it does not exist."""
     if not (access.is_coach or access.is_programme_admin or getattr(access.user, "is_superuser", False)):
         raise Http404("No such page")
+
+
+def icon_group_of(variation_icon: str | None) -> str:
+    """Variation icons grouped for the filter: improvement, concern, neutral, common_cause or no_data."""
+    if not variation_icon:
+        return "no_data"
+    return variation_icon.rsplit("_", 1)[0] if variation_icon != "common_cause" else variation_icon
 
 
 @dataclass
@@ -79,11 +106,7 @@ class DashboardRow:
 
     @property
     def icon_group(self) -> str:
-        """Variation icons grouped for the filter: improvement, concern, neutral, common_cause or no_data."""
-        icon = self.variation_icon
-        if not icon:
-            return "no_data"
-        return icon.rsplit("_", 1)[0] if icon != "common_cause" else icon
+        return icon_group_of(self.variation_icon)
 
     @property
     def no_recent_data(self) -> bool:
@@ -130,27 +153,82 @@ def _annotated(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]
             .order_by("scheduled_for")
             .values("scheduled_for")[:1]
         ),
+        last_coaching_call=Subquery(
+            CoachingCall.objects.filter(
+                **same_project, kind=CoachingCall.Kind.COACHING, scheduled_for__lte=timezone.now()
+            )
+            .order_by("-scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
         last_return_status=Subquery(
             MonthlyReturn.objects.filter(**same_project, month=last_month).values("status")[:1]
         ),
-        partner_names=Subquery(
+        partner_ids=Subquery(
             ProjectPartner.objects.filter(**same_project, joined_on__lte=today)
             .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
             .order_by()
             .values("project")
-            .annotate(names=StringAgg("partner_organisation__name", delimiter=Value(PARTNER_SEPARATOR)))
-            .values("names"),
+            .annotate(
+                ids=StringAgg(
+                    Cast("partner_organisation_id", TextField()), delimiter=Value(PARTNER_SEPARATOR)
+                )
+            )
+            .values("ids"),
             output_field=TextField(),
         ),
     )
 
 
-def _partners(names: str | None) -> list[str]:
-    return sorted(names.split(PARTNER_SEPARATOR), key=str.lower) if names else []
+def _partners(ids: str | None) -> list[str]:
+    return sorted(ids.split(PARTNER_SEPARATOR)) if ids else []
 
 
 def return_is_overdue(status: str | None, *, today: date) -> bool:
     return status != MonthlyReturn.Status.SUBMITTED and today.day > RETURN_DUE_DAY
+
+
+def _start_of_tomorrow() -> datetime:
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def dashboard_entries_built(project_ids: Iterable[uuid.UUID]) -> list[DashboardEntry]:
+    """The read-model rows of these projects (unsaved), from their records, in a fixed number of queries.
+    Call it in a scope that reads the projects' organisations."""
+    today = timezone.localdate()
+    projects = list(_annotated(Project.objects.filter(pk__in=list(project_ids)).order_by(), today=today))
+    aims = aim_facts(projects)
+    by_id = {project.pk: project for project in projects}
+    for facts in aims.values():
+        facts.measure.project = by_id[facts.measure.project_id]
+    markers = equity_markers(facts.measure for facts in aims.values())
+    tomorrow = _start_of_tomorrow()
+    entries = []
+    for project in projects:
+        aim = aims.get(project.pk)
+        entries.append(
+            DashboardEntry(
+                organisation_id=project.organisation_id,
+                project=project,
+                suggested_score=progress_score(project).suggested,
+                aim_measure=aim.measure if aim else None,
+                latest_value=aim.latest_value if aim else None,
+                latest_start=aim.latest_start if aim else None,
+                variation_icon=(aim.variation_icon if aim else None) or "",
+                assurance_icon=(aim.assurance_icon if aim else None) or "",
+                icon_group=icon_group_of(aim.variation_icon if aim else None),
+                last_data_entry=project.last_data_entry,
+                return_month=previous_month(today),
+                return_status=project.last_return_status or DashboardEntry.ReturnStatus.MISSING,
+                unresolved_comments=project.unresolved_comments,
+                next_call=project.next_call,
+                last_coaching_call=project.last_coaching_call,
+                partners=_partners(project.partner_ids),
+                equity=markers.get(aim.measure.pk) if aim else None,
+                expires_at=min(project.next_call, tomorrow) if project.next_call else tomorrow,
+            )
+        )
+    return entries
 
 
 @dataclass
@@ -164,8 +242,153 @@ class DashboardFilters:
     place: str = ""
 
 
-def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[DashboardRow]:
-    """One row per project the reader may see (narrowed by the filters), in a fixed number of queries."""
+# The columns a dashboard sorts by: what SQL orders the entries by, rows with nothing to sort by last.
+SYSTEM_OF_ENTRY = Case(
+    When(project__organisation__kind=Organisation.Kind.SYSTEM, then=F("project__organisation_id")),
+    default=F("project__organisation__system_id"),
+)
+SORT_EXPRESSIONS = {
+    "project": Lower("project__title"),
+    "organisation": Lower("project__organisation__name"),
+    "system": Case(
+        When(project__organisation__kind=Organisation.Kind.SYSTEM, then=Lower("project__organisation__name")),
+        default=Lower("project__organisation__system__name"),
+    ),
+    "phase": F("project__phase__order"),
+    "score": F("suggested_score"),
+    "latest": F("latest_value"),
+    "last_entry": F("last_data_entry"),
+    "return": F("return_status"),
+    "comments": F("unresolved_comments"),
+    "next_call": F("next_call"),
+}
+
+
+def sort_key(sort: str) -> str:
+    """The sort asked for ("-" first for descending), or "project" for anything unknown."""
+    return sort if sort.removeprefix("-") in SORT_EXPRESSIONS else "project"
+
+
+def _attention() -> Q:
+    """Needs attention: no data for 4 weeks, last month's return overdue, or special cause concern."""
+    condition = (
+        Q(last_data_entry__isnull=True)
+        | Q(last_data_entry__lt=timezone.now() - NO_DATA_AFTER)
+        | Q(icon_group="concern")
+    )
+    if timezone.localdate().day > RETURN_DUE_DAY:
+        condition |= ~Q(return_status=MonthlyReturn.Status.SUBMITTED)
+    return condition
+
+
+class DashboardRows(Sequence):
+    """The dashboard rows of a set of entries, filtered and sorted in SQL and read a slice at a time: `len()`
+    counts them in one query, a slice reads only its rows (one query, and the cached summaries of none)."""
+
+    CHUNK = 500
+
+    def __init__(self, entries: QuerySet[DashboardEntry], sort: str = "project"):
+        self.sort = sort_key(sort)
+        expression = SORT_EXPRESSIONS[self.sort.removeprefix("-")]
+        ordered = (
+            expression.desc(nulls_last=True) if self.sort.startswith("-") else expression.asc(nulls_last=True)
+        )
+        self.entries = entries.order_by(ordered, Lower("project__title"), "project__title", "project_id")
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.entries.count()
+        return self._count
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        entries = list(_with_display_rows(self.entries[index]))
+        partner_ids = {partner for entry in entries for partner in entry.partners}
+        partner_names = {
+            str(pk): name
+            for pk, name in Organisation.objects.filter(pk__in=partner_ids).values_list("pk", "name")
+        }
+        return [_row(entry, partner_names) for entry in entries]
+
+    def __iter__(self) -> Iterator[DashboardRow]:
+        start = 0
+        while chunk := self[start : start + self.CHUNK]:
+            yield from chunk
+            start += self.CHUNK
+
+    @property
+    def attention_count(self) -> int:
+        return self.entries.filter(_attention()).count()
+
+
+def _with_display_rows(entries: QuerySet[DashboardEntry]) -> QuerySet[DashboardEntry]:
+    return entries.select_related(
+        "project__organisation__system",
+        "project__enrolment__cohort__programme",
+        "project__phase",
+        "project__place",
+        "aim_measure",
+    )
+
+
+def _row(entry: DashboardEntry, partner_names: dict) -> DashboardRow:
+    aim = None
+    if entry.aim_measure is not None:
+        entry.aim_measure.project = entry.project
+        aim = AimFacts(
+            measure=entry.aim_measure,
+            latest_value=entry.latest_value,
+            latest_start=entry.latest_start,
+            variation_icon=entry.variation_icon or None,
+            assurance_icon=entry.assurance_icon or None,
+        )
+    return DashboardRow(
+        project=entry.project,
+        suggested_score=entry.suggested_score,
+        unresolved_comments=entry.unresolved_comments,
+        last_data_entry=entry.last_data_entry,
+        return_status=entry.return_status,
+        return_overdue=return_is_overdue(entry.return_status, today=timezone.localdate()),
+        next_call=entry.next_call,
+        aim=aim,
+        partners=sorted((partner_names[pk] for pk in entry.partners if pk in partner_names), key=str.lower),
+        equity=entry.equity,
+    )
+
+
+def entries_of(projects: QuerySet[Project]) -> QuerySet[DashboardEntry]:
+    """The read-model rows of these projects, none of them out of date: the writes of this transaction are
+    flushed first, and rows whose clock-only facts expired (the beat task's work) are rebuilt here when
+    the task has not got to them yet."""
+    read_models.flush()
+    entries = DashboardEntry.objects.filter(project__in=projects.order_by().values("pk"))
+    expired = set(entries.filter(expires_at__lte=timezone.now()).values_list("project_id", flat=True))
+    missing = set(projects.order_by().filter(dashboard_entry__isnull=True).values_list("pk", flat=True))
+    if expired or missing:
+        from .services_dashboards import dashboard_entries_refresh
+
+        dashboard_entries_refresh(expired | missing)
+    return entries
+
+
+def filtered(entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> QuerySet[DashboardEntry]:
+    """The phase, icon and needs-attention filters, in SQL."""
+    if filters.phase:
+        entries = entries.filter(project__phase__name=filters.phase)
+    if filters.icon:
+        entries = entries.filter(icon_group=filters.icon)
+    if filters.needs_attention:
+        entries = entries.filter(_attention())
+    return entries
+
+
+def dashboard_rows(*, access: Access, filters: DashboardFilters, sort: str = "project") -> DashboardRows:
+    """The rows of the projects the reader may see (narrowed by the filters), sorted, read page by page."""
     require_dashboard(access)
     projects = projects_visible(access=access)
     if filters.programme:
@@ -175,39 +398,40 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters) -> list[Dashboa
     if filters.system:
         system_id = _uuid_or_none(filters.system)
         projects = projects.filter(Q(organisation__system_id=system_id) | Q(organisation_id=system_id))
-    return _rows(projects, filters)
+    return DashboardRows(filtered(entries_of(projects), filters), sort)
 
 
-def _rows(projects: QuerySet[Project], filters: DashboardFilters) -> list[DashboardRow]:
-    today = timezone.localdate()
-    if filters.phase:
-        projects = projects.filter(phase__name=filters.phase)
-    projects = list(_annotated(projects, today=today))
-    aims = aim_facts(projects)
-    by_id = {project.pk: project for project in projects}
-    for facts in aims.values():
-        facts.measure.project = by_id[facts.measure.project_id]
-    markers = equity_markers(facts.measure for facts in aims.values())
-    rows = [
-        DashboardRow(
-            project=project,
-            suggested_score=progress_score(project).suggested,
-            unresolved_comments=project.unresolved_comments,
-            last_data_entry=project.last_data_entry,
-            return_status=project.last_return_status or "missing",
-            return_overdue=return_is_overdue(project.last_return_status, today=today),
-            next_call=project.next_call,
-            aim=aims.get(project.pk),
-            partners=_partners(project.partner_names),
-            equity=markers.get(aims[project.pk].measure.pk) if project.pk in aims else None,
+@dataclass
+class PhaseIconCounts:
+    """How many projects there are by phase and variation icon group (and system): what the roll-ups
+    count, in one grouped query."""
+
+    counts: list[tuple]  # (system id, phase order, phase name, icon group, projects)
+
+    def phases(self) -> list[str]:
+        """The phases of the projects, in journey order."""
+        return list(
+            dict.fromkeys(name for _, name in sorted({(order, name) for _, order, name, _, _ in self.counts}))
         )
-        for project in projects
-    ]
-    if filters.icon:
-        rows = [row for row in rows if row.icon_group == filters.icon]
-    if filters.needs_attention:
-        rows = [row for row in rows if row.needs_attention]
-    return rows
+
+    def by_group_and_phase(self, system_id=None) -> Counter:
+        counted = Counter()
+        for system, _, phase, group, projects in self.counts:
+            if system_id is None or system == system_id:
+                counted[(group, phase)] += projects
+        return counted
+
+    def systems(self) -> set:
+        return {system for system, *_ in self.counts if system is not None}
+
+
+def phase_icon_counts(entries: QuerySet[DashboardEntry]) -> PhaseIconCounts:
+    rows = (
+        entries.order_by()
+        .values_list(SYSTEM_OF_ENTRY, "project__phase__order", "project__phase__name", "icon_group")
+        .annotate(projects=Count("pk"))
+    )
+    return PhaseIconCounts(counts=[tuple(row) for row in rows])
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:
@@ -312,15 +536,19 @@ class MeasureCard:
 class SystemDashboardData:
     system: Organisation
     systems: list[Organisation]
-    rows: list[DashboardRow]
-    cards: list[MeasureCard]
+    entries: QuerySet[DashboardEntry]  # every project of the system (or place) the reader may see
     places: list[Place] = field(default_factory=list)  # the system's places, to choose from
     place: Place | None = None  # the place shown, or None for the whole system
 
+    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
+        return DashboardRows(filtered(self.entries, filters), sort)
+
+    def counts(self) -> PhaseIconCounts:
+        return phase_icon_counts(self.entries)
+
 
 def system_dashboard(*, access: Access, system_id: str, place_id: str = "") -> SystemDashboardData:
-    """The system's own (system-wide) projects and its member providers' projects that the reader may see,
-    with every project's reliability measures: a fixed number of queries whatever the system's size.
+    """The system's own (system-wide) projects and its member providers' projects that the reader may see.
 
     With a place, only the projects of that place: those whose own place it is, and those whose lead
     organisation's place it is. A place of another system answers Http404."""
@@ -330,14 +558,8 @@ def system_dashboard(*, access: Access, system_id: str, place_id: str = "") -> S
     projects = projects_visible(access=access).filter(Q(organisation=system) | Q(organisation__system=system))
     if place is not None:
         projects = projects.filter(Q(place=place) | Q(organisation__place=place))
-    rows = _rows(projects, DashboardFilters())
     return SystemDashboardData(
-        system=system,
-        systems=systems,
-        rows=rows,
-        cards=reliability_cards([row.project for row in rows]),
-        places=places,
-        place=place,
+        system=system, systems=systems, entries=entries_of(projects), places=places, place=place
     )
 
 
@@ -415,13 +637,19 @@ class RegionalDashboardData:
     region: Region
     regions: list[Region]
     systems: list[Organisation]  # every system of the region, by name
-    rows: list[DashboardRow]  # the projects of the region's systems that the reader may read
+    entries: QuerySet[DashboardEntry]  # the projects of the region's systems that the reader may read
     opens_every_system: bool  # a regional viewer of the region opens each system's dashboard
+
+    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
+        return DashboardRows(filtered(self.entries, filters), sort)
+
+    def counts(self) -> PhaseIconCounts:
+        return phase_icon_counts(self.entries)
 
 
 def regional_dashboard(*, access: Access, region_id: str) -> RegionalDashboardData:
     """The region's systems and the projects in them that the reader may read: the system-wide projects of
-    its systems and their member organisations' projects, in a fixed number of queries."""
+    its systems and their member organisations' projects."""
     region, regions = region_chosen(access=access, region_id=region_id)
     systems = list(Organisation.objects.filter(kind=Organisation.Kind.SYSTEM, region=region).order_by("name"))
     projects = projects_visible(access=access).filter(
@@ -431,7 +659,7 @@ def regional_dashboard(*, access: Access, region_id: str) -> RegionalDashboardDa
         region=region,
         regions=regions,
         systems=systems,
-        rows=_rows(projects, DashboardFilters()),
+        entries=entries_of(projects),
         opens_every_system=region.pk in access.viewed_region_ids or _is_superuser(access),
     )
 
@@ -484,7 +712,7 @@ class CohortLine:
 
 @dataclass
 class ProjectLine:
-    project: Project  # annotated with its last coaching call before now
+    project: Project  # with its last coaching call before now (`last_coaching_call`)
     buddies: list[RoleGrant]
 
     @property
@@ -493,31 +721,82 @@ class ProjectLine:
         return last is None or timezone.now() - last > NO_CALL_AFTER
 
 
+class ProjectLines(Sequence):
+    """Projects of a programme from the read model, by title, read a slice at a time with their buddies:
+    `len()` counts them in one query, a slice costs two (the entries, their buddy grants)."""
+
+    CHUNK = 500
+
+    def __init__(self, entries: QuerySet[DashboardEntry]):
+        self.entries = entries.order_by("project__title", "project_id")
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.entries.count()
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        entries = list(
+            self.entries[index].select_related(
+                "project__organisation", "project__enrolment__cohort", "project__phase"
+            )
+        )
+        buddies = defaultdict(list)
+        for grant in (
+            RoleGrant.objects.filter(role=Role.BUDDY, project__in=[entry.project_id for entry in entries])
+            .select_related("user")
+            .order_by("user__email")
+        ):
+            buddies[grant.project_id].append(grant)
+        lines = []
+        for entry in entries:
+            entry.project.last_coaching_call = entry.last_coaching_call
+            lines.append(ProjectLine(project=entry.project, buddies=buddies[entry.project_id]))
+        return lines
+
+    def __iter__(self) -> Iterator[ProjectLine]:
+        start = 0
+        while chunk := self[start : start + self.CHUNK]:
+            yield from chunk
+            start += self.CHUNK
+
+    def positions(self, project_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Where each of these projects comes in the list (from 0): the entries before it, all counted in
+        one query."""
+        wanted = list(
+            self.entries.filter(project_id__in=list(project_ids)).values_list("project_id", "project__title")
+        )
+        if not wanted:
+            return {}
+        before = {
+            f"before_{index}": Count(
+                "pk", filter=Q(project__title__lt=title) | Q(project__title=title, project_id__lt=project_id)
+            )
+            for index, (project_id, title) in enumerate(wanted)
+        }
+        counts = self.entries.order_by().aggregate(**before)
+        return {project_id: counts[f"before_{index}"] for index, (project_id, _) in enumerate(wanted)}
+
+
 @dataclass
 class ProgrammeDashboardData:
     programme: Programme
     programmes: list[Programme]
     cohorts: list[CohortLine]
     programme_coaches: list[RoleGrant]
-    projects: list[ProjectLine]
-
-    @property
-    def without_buddy(self) -> list[ProjectLine]:
-        return [line for line in self.projects if not line.buddies]
-
-    @property
-    def without_recent_call(self) -> list[ProjectLine]:
-        return [line for line in self.projects if line.no_recent_call]
+    projects: ProjectLines
+    without_buddy: ProjectLines
+    without_recent_call: ProjectLines  # no coaching call in the last 6 weeks, or never
+    buddy_candidates: list  # active users who are buddies in this programme: the usual choices
 
     @property
     def coach_candidates(self) -> list:
         """Active users who already coach in this programme: the usual choices for another cohort."""
         grants = [*self.programme_coaches, *(grant for line in self.cohorts for grant in line.coaches)]
         return _active_users(grants)
-
-    @property
-    def buddy_candidates(self) -> list:
-        return _active_users(grant for line in self.projects for grant in line.buddies)
 
 
 def _active_users(grants) -> list:
@@ -526,8 +805,9 @@ def _active_users(grants) -> list:
 
 
 def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashboardData:
-    """Cohorts with enrolment and phase counts, coach and buddy grants, and every project's last coaching
-    call: six queries whatever the programme's size."""
+    """Cohorts with enrolment and phase counts, coach grants, and the programme's projects from the read
+    model: the lists of projects (all, without a buddy, without a recent call) are read a slice at a time,
+    so the page's cost grows with what it shows, not with the programme."""
     programme, programmes = programme_chosen(access=access, programme_id=programme_id)
     statuses = {
         f"enrolments_{status}": Count("enrolments", filter=Q(enrolments__status=status))
@@ -540,35 +820,24 @@ def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashbo
         .select_related("user")
         .order_by("user__email")
     )
-    buddy_grants = list(
-        RoleGrant.objects.filter(role=Role.BUDDY, project__enrolment__cohort__programme=programme)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    projects = list(
-        projects_visible(access=access)
-        .filter(enrolment__cohort__programme=programme)
-        .annotate(
-            last_coaching_call=Subquery(
-                CoachingCall.objects.filter(
-                    project=OuterRef("pk"),
-                    organisation=OuterRef("organisation"),
-                    kind=CoachingCall.Kind.COACHING,
-                    scheduled_for__lte=timezone.now(),
-                )
-                .order_by("-scheduled_for")
-                .values("scheduled_for")[:1]
-            )
-        )
-    )
-    phase_counts: dict = defaultdict(lambda: defaultdict(int))
-    for project in projects:
-        phase_counts[project.enrolment.cohort_id][(project.phase.order, project.phase.name)] += 1
-    coaches_of, buddies_of = defaultdict(list), defaultdict(list)
+    entries = entries_of(projects_visible(access=access).filter(enrolment__cohort__programme=programme))
+    phase_counts: dict = defaultdict(dict)
+    for cohort_id, order, name, projects in (
+        entries.order_by()
+        .values_list("project__enrolment__cohort_id", "project__phase__order", "project__phase__name")
+        .annotate(projects=Count("pk"))
+    ):
+        phase_counts[cohort_id][(order, name)] = projects
+    coaches_of = defaultdict(list)
     for grant in coach_grants:
         coaches_of[grant.cohort_id or grant.programme_id].append(grant)
-    for grant in buddy_grants:
-        buddies_of[grant.project_id].append(grant)
+    has_buddy = Exists(RoleGrant.objects.filter(role=Role.BUDDY, project=OuterRef("project_id")))
+    recent = timezone.now() - NO_CALL_AFTER
+    buddies = User.objects.filter(
+        is_active=True,
+        grants__role=Role.BUDDY,
+        grants__project__enrolment__cohort__programme=programme,
+    )
     return ProgrammeDashboardData(
         programme=programme,
         programmes=programmes,
@@ -581,5 +850,10 @@ def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashbo
             for cohort in cohorts
         ],
         programme_coaches=coaches_of[programme.pk],
-        projects=[ProjectLine(project=project, buddies=buddies_of[project.pk]) for project in projects],
+        projects=ProjectLines(entries),
+        without_buddy=ProjectLines(entries.filter(~has_buddy)),
+        without_recent_call=ProjectLines(
+            entries.filter(Q(last_coaching_call__isnull=True) | Q(last_coaching_call__lt=recent))
+        ),
+        buddy_candidates=list(buddies.distinct().order_by("email")),
     )

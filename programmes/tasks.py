@@ -9,6 +9,7 @@ from alwaysevents.tenancy import all_organisations
 
 from .packs import pre_call_packs_request
 from .services import return_reminders_send
+from .services_dashboards import dashboard_entries_refresh_expired
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -27,3 +28,9 @@ def prepare_pre_call_packs() -> int:
 def send_return_reminders() -> int:
     with all_organisations(reason="remind teams whose monthly return is not submitted"):
         return return_reminders_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def refresh_expired_dashboard_entries() -> int:
+    """Rebuild the dashboard entries whose clock-only facts moved on: a call passed, a new day or month."""
+    return dashboard_entries_refresh_expired()

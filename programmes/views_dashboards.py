@@ -22,10 +22,8 @@ from .presenters_dashboards import (
     CoachDashboard,
     ProgrammeDashboard,
     RowPresenter,
-    filter_rows,
     page_number,
     regional_dashboard_presenter,
-    sort_rows,
     system_dashboard_presenter,
 )
 from .selectors_dashboards import (
@@ -90,10 +88,9 @@ def coach_dashboard(request):
 
     def build() -> dict:
         dashboard = CoachDashboard(
-            rows=dashboard_rows(access=request.access, filters=filters),
+            rows=dashboard_rows(access=request.access, filters=filters, sort=params["sort"]),
             filters=filters,
             options=dashboard_filter_options(access=request.access),
-            sort=params["sort"],
             page=params["page"],
         )
         return {"body": _body(request, "_coach_dashboard_body.jinja", dashboard)}
@@ -104,12 +101,11 @@ def coach_dashboard(request):
 
 @require_GET
 def coach_dashboard_csv(request):
-    rows = dashboard_rows(access=request.access, filters=_filters(request))
-    return _csv_response(rows, request.GET.get("sort", "project"), name="coach-dashboard")
+    rows = dashboard_rows(access=request.access, filters=_filters(request), sort=request.GET.get("sort", ""))
+    return _csv_response(rows, name="coach-dashboard")
 
 
-def _csv_response(rows, sort: str, *, name: str) -> HttpResponse:
-    rows, _ = sort_rows(rows, sort)
+def _csv_response(rows, *, name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate()}.csv"'
     writer = csv.writer(response)
@@ -152,8 +148,7 @@ def system_dashboard_csv(request):
     data = system_dashboard(
         access=request.access, system_id=request.GET.get("system", ""), place_id=filters.place
     )
-    rows = filter_rows(data.rows, filters)
-    return _csv_response(rows, request.GET.get("sort", "project"), name="system-dashboard")
+    return _csv_response(data.rows(filters, request.GET.get("sort", "")), name="system-dashboard")
 
 
 # --- Regional dashboard -------------------------------------------------------------------------------
@@ -182,8 +177,8 @@ def regional_dashboard_page(request):
 @require_GET
 def regional_dashboard_csv(request):
     data = regional_dashboard(access=request.access, region_id=request.GET.get("region", ""))
-    rows = filter_rows(data.rows, _filters(request))
-    return _csv_response(rows, request.GET.get("sort", "project"), name="regional-dashboard")
+    rows = data.rows(_filters(request), request.GET.get("sort", ""))
+    return _csv_response(rows, name="regional-dashboard")
 
 
 # --- Programme dashboard ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alwaysevents import freshness
+from alwaysevents import freshness, read_models
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
@@ -43,6 +43,7 @@ def add_project_with_data(world, title: str, *, values=(5, 6, 7, 8, 6, 5, 7, 6))
         )
         make_call(project, days=3, with_action=True)
         MonthlyReturn.objects.create(**common, month=last_month(), status="submitted")
+    read_models.flush()  # the set-up's writes commit, with the entry they rebuilt
     return project
 
 

@@ -35,7 +35,7 @@ def test_a_system_viewer_sees_the_projects_of_their_system_only(world, client_of
 def test_the_rollup_counts_projects_by_icon_group_and_phase(world, client_of, system_scope):
     add_project_with_data(world, "Second Alpha project")
     rollup = presenters_dashboards.rollup(
-        system_dashboard(access=Access.for_user(world.a_viewer), system_id="").rows
+        system_dashboard(access=Access.for_user(world.a_viewer), system_id="").counts()
     )
     phase = world.project_a.phase.name
     # A's two projects with data, and A's second project with no aim measure yet
@@ -127,12 +127,16 @@ def test_the_api_gives_rows_rollup_and_measures(world, client_of):
     assert client_of(world.a_viewer).get(API + f"?system={world.system_b.pk}").status_code == 404
 
 
-# The page's second view is its cached body (no rows read); the CSV and the API are built every time, and
-# only a cold per-measure cache loads the points and the marks (one query each for every measure).
+# The page's second view is its cached body (no rows read); the CSV and the API are built every time, from
+# the dashboard entries. Only the API's reliability measures (the page's small multiples) load, with a cold
+# per-measure cache, the points and the marks (one query each for every measure); the CSV has none.
 @pytest.mark.parametrize(
-    "url, page_cached", [(URL + "?sort=-latest", True), (URL + "csv/", False), (API, False)]
+    "url, page_cached, cold_queries",
+    [(URL + "?sort=-latest", True, None), (URL + "csv/", False, 0), (API, False, 2)],
 )
-def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(world, client_of, url, page_cached):
+def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(
+    world, client_of, url, page_cached, cold_queries
+):
     client = client_of(world.a_viewer)
     add_project_with_data(world, "Extra project 0")
     cold_two, warm_two = cold_and_warm(client, url)
@@ -142,7 +146,7 @@ def test_it_issues_the_same_number_of_queries_for_2_and_8_projects(world, client
         assert Measure.objects.filter(project__organisation=world.org_a).count() == 8
     cold_eight, warm_eight = cold_and_warm(client, url)
     assert (cold_eight, warm_eight) == (cold_two, warm_two)
-    assert warm_two < cold_two - 2 if page_cached else cold_two == warm_two + 2
+    assert warm_two < cold_two - 2 if page_cached else cold_two == warm_two + cold_queries
 
 
 def _rows(client, query: str) -> list[dict]:
