@@ -19,4 +19,7 @@ def unread_notifications(request) -> dict:
     access = getattr(request, "access", None)
     if access is None or not request.user.is_authenticated:
         return {"unread_notifications": None}
-    return {"unread_notifications": unread_notification_count(access=access)}
+    # A page may render more than one template with the request (a cached body, then the layout): count once.
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_notification_count(access=access)
+    return {"unread_notifications": request._unread_notifications}

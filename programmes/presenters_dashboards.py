@@ -108,12 +108,39 @@ def partners_text(names: list[str]) -> str:
     return f"with {len(names)} {noun}: {listed}"
 
 
+# A page of rows reverses each link once, with this id in it, then puts each project's id in its place.
+URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class ProjectLinks:
+    project: str
+    calls: str
+
+    @classmethod
+    def reversed(cls) -> "ProjectLinks":
+        kwargs = {"project_id": URL_PLACEHOLDER}
+        return cls(reverse("project_detail", kwargs=kwargs), reverse("call_list", kwargs=kwargs))
+
+
 @dataclass
 class RowPresenter:
     row: DashboardRow
+    links: ProjectLinks | None = None
 
     def __getattr__(self, name):
         return getattr(self.row, name)
+
+    def _link(self, pattern: str) -> str:
+        return pattern.replace(str(URL_PLACEHOLDER), str(self.row.project.pk))
+
+    @property
+    def project_href(self) -> str:
+        return self._link((self.links or ProjectLinks.reversed()).project)
+
+    @property
+    def calls_href(self) -> str:
+        return self._link((self.links or ProjectLinks.reversed()).calls)
 
     @property
     def latest_value(self) -> str:
@@ -228,7 +255,8 @@ class CoachDashboard:
     def __post_init__(self):
         self.page = min(self.page, self.page_count)
         first = (self.page - 1) * PAGE_SIZE
-        self.presented = [RowPresenter(row) for row in self.rows[first : first + PAGE_SIZE]]
+        links = ProjectLinks.reversed()
+        self.presented = [RowPresenter(row, links) for row in self.rows[first : first + PAGE_SIZE]]
 
     @property
     def sort(self) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import (
     Case,
@@ -294,20 +295,27 @@ class DashboardRows(Sequence):
             expression.desc(nulls_last=True) if self.sort.startswith("-") else expression.asc(nulls_last=True)
         )
         self.entries = entries.order_by(ordered, Lower("project__title"), "project__title", "project_id")
-        self._count: int | None = None
 
     def __len__(self) -> int:
-        if self._count is None:
-            self._count = self.entries.count()
-        return self._count
+        return self._counts["total"]
 
     def count(self) -> int:
         return len(self)
 
+    @cached_property
+    def _counts(self) -> dict:
+        return self.entries.order_by().aggregate(
+            total=Count("pk"), attention=Count("pk", filter=_attention())
+        )
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        entries = list(_with_display_rows(self.entries[index]))
+        # The slice's ids first (sorted and filtered, a narrow query), then its rows by id: planning one query
+        # that sorts, filters and joins every table a row shows cost more than running both.
+        ids = list(self.entries.values_list("pk", flat=True)[index])
+        by_id = {entry.pk: entry for entry in _with_display_rows(DashboardEntry.objects.filter(pk__in=ids))}
+        entries = [by_id[pk] for pk in ids if pk in by_id]
         partner_ids = {partner for entry in entries for partner in entry.partners}
         partner_names = {
             str(pk): name
@@ -323,17 +331,42 @@ class DashboardRows(Sequence):
 
     @property
     def attention_count(self) -> int:
-        return self.entries.filter(_attention()).count()
+        return self._counts["attention"]
+
+
+# What a row shows of its project and aim measure: loading only these keeps a page's query lean (the
+# organisations' and measures' other columns are long).
+DISPLAYED = [
+    *(field.name for field in DashboardEntry._meta.concrete_fields),
+    "project__organisation_id",
+    "project__title",
+    "project__enrolment_id",
+    "project__phase_id",
+    "project__place_id",
+    "project__organisation__name",
+    "project__organisation__kind",
+    "project__organisation__ods_code",
+    "project__organisation__system_id",
+    "project__organisation__system__name",
+    "project__organisation__system__kind",
+    "project__enrolment__cohort_id",
+    "project__enrolment__cohort__name",
+    "project__phase__name",
+    "project__phase__order",
+    "aim_measure__organisation_id",
+    "aim_measure__project_id",
+    "aim_measure__name",
+    "aim_measure__unit",
+    "aim_measure__stratified_by",
+    "aim_measure__frequency",
+    "aim_measure__is_aim_measure",
+]
 
 
 def _with_display_rows(entries: QuerySet[DashboardEntry]) -> QuerySet[DashboardEntry]:
     return entries.select_related(
-        "project__organisation__system",
-        "project__enrolment__cohort__programme",
-        "project__phase",
-        "project__place",
-        "aim_measure",
-    )
+        "project__organisation__system", "project__enrolment__cohort", "project__phase", "aim_measure"
+    ).only(*DISPLAYED)
 
 
 def _row(entry: DashboardEntry, partner_names: dict) -> DashboardRow:
@@ -366,14 +399,16 @@ def entries_of(projects: QuerySet[Project]) -> QuerySet[DashboardEntry]:
     flushed first, and rows whose clock-only facts expired (the beat task's work) are rebuilt here when
     the task has not got to them yet."""
     read_models.flush()
-    entries = DashboardEntry.objects.filter(project__in=projects.order_by().values("pk"))
-    expired = set(entries.filter(expires_at__lte=timezone.now()).values_list("project_id", flat=True))
-    missing = set(projects.order_by().filter(dashboard_entry__isnull=True).values_list("pk", flat=True))
-    if expired or missing:
+    stale = set(
+        projects.order_by()
+        .filter(Q(dashboard_entry__isnull=True) | Q(dashboard_entry__expires_at__lte=timezone.now()))
+        .values_list("pk", flat=True)
+    )
+    if stale:
         from .services_dashboards import dashboard_entries_refresh
 
-        dashboard_entries_refresh(expired | missing)
-    return entries
+        dashboard_entries_refresh(stale)
+    return DashboardEntry.objects.filter(project__in=projects.order_by().values("pk"))
 
 
 def filtered(entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> QuerySet[DashboardEntry]:
