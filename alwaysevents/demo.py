@@ -26,6 +26,7 @@ from programmes.models import (
     nhs_england_regions,
 )
 from programmes.services import programme_create
+from programmes.services_dashboards import dashboard_entries_refresh_expired
 
 from .audit import audit
 from .tenancy import all_organisations
@@ -281,6 +282,8 @@ def seed_demo() -> DemoWorld:
         seed_equity_cycles(projects, partners)
         seed_stratified_measures(projects, users)
         seed_coaching(projects)
+        # A database seeded before the dashboards' read model has projects with no entry yet.
+        dashboard_entries_refresh_expired()
         return DemoWorld(programme, cohorts, organisations, places, projects, partners, users)
 
 

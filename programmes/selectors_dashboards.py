@@ -304,8 +304,18 @@ class DashboardRows(Sequence):
 
     @cached_property
     def _counts(self) -> dict:
+        """How many rows, how many need attention, in one query; expired rows are rebuilt first (then counted
+        again), so the page is counted and read as it is now."""
+        counts = self._count_query()
+        if _refreshed_if_expired(self.entries, counts["expired"]):
+            counts = self._count_query()
+        return counts
+
+    def _count_query(self) -> dict:
         return self.entries.order_by().aggregate(
-            total=Count("pk"), attention=Count("pk", filter=_attention())
+            total=Count("pk"),
+            attention=Count("pk", filter=_attention()),
+            expired=Count("pk", filter=Q(expires_at__lte=timezone.now())),
         )
 
     def __getitem__(self, index):
@@ -324,7 +334,7 @@ class DashboardRows(Sequence):
         return [_row(entry, partner_names) for entry in entries]
 
     def __iter__(self) -> Iterator[DashboardRow]:
-        start = 0
+        start, _ = 0, len(self)  # counting rebuilds expired rows first
         while chunk := self[start : start + self.CHUNK]:
             yield from chunk
             start += self.CHUNK
@@ -395,20 +405,24 @@ def _row(entry: DashboardEntry, partner_names: dict) -> DashboardRow:
 
 
 def entries_of(projects: QuerySet[Project]) -> QuerySet[DashboardEntry]:
-    """The read-model rows of these projects, none of them out of date: the writes of this transaction are
-    flushed first, and rows whose clock-only facts expired (the beat task's work) are rebuilt here when
-    the task has not got to them yet."""
+    """The read-model rows of these projects, with the writes of this transaction flushed first. Rows whose
+    clock-only facts expired are rebuilt as they are counted (`DashboardRows`, `ProjectLines`); a project with
+    no entry yet (loaded in bulk) gets one from the beat task, `rebuild_dashboard_entries` or `seed_demo`."""
     read_models.flush()
-    stale = set(
-        projects.order_by()
-        .filter(Q(dashboard_entry__isnull=True) | Q(dashboard_entry__expires_at__lte=timezone.now()))
-        .values_list("pk", flat=True)
-    )
-    if stale:
-        from .services_dashboards import dashboard_entries_refresh
-
-        dashboard_entries_refresh(stale)
     return DashboardEntry.objects.filter(project__in=projects.order_by().values("pk"))
+
+
+def _refreshed_if_expired(entries: QuerySet[DashboardEntry], expired: int) -> bool:
+    """Rebuild the entries whose clock-only facts expired (the beat task's work, when it has not got to them
+    yet); whether there were any."""
+    if not expired:
+        return False
+    from .services_dashboards import dashboard_entries_refresh
+
+    dashboard_entries_refresh(
+        set(entries.filter(expires_at__lte=timezone.now()).values_list("project_id", flat=True))
+    )
+    return True
 
 
 def filtered(entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> QuerySet[DashboardEntry]:
@@ -480,30 +494,35 @@ def dashboard_filter_options(*, access: Access) -> dict[str, list[tuple[str, str
     """The programmes, cohorts, systems and phases among the reader's projects: one query."""
     require_dashboard(access)
     programmes, cohorts, systems, phases = {}, {}, {}, set()
-    for row in (
+    system_wide = Q(organisation__kind=Organisation.Kind.SYSTEM)
+    rows = (
         projects_visible(access=access)
         .order_by()
-        .values(
+        .annotate(
+            system_key=Case(
+                When(system_wide, then=F("organisation_id")), default=F("organisation__system_id")
+            ),
+            system_name=Case(
+                When(system_wide, then=F("organisation__name")), default=F("organisation__system__name")
+            ),
+        )
+        .values_list(
             "enrolment__cohort__programme_id",
             "enrolment__cohort__programme__name",
             "enrolment__cohort_id",
             "enrolment__cohort__name",
-            "organisation_id",
-            "organisation__kind",
-            "organisation__name",
-            "organisation__system_id",
-            "organisation__system__name",
+            "system_key",
+            "system_name",
             "phase__name",
         )
         .distinct()
-    ):
-        programmes[str(row["enrolment__cohort__programme_id"])] = row["enrolment__cohort__programme__name"]
-        cohorts[str(row["enrolment__cohort_id"])] = row["enrolment__cohort__name"]
-        if row["organisation__kind"] == "system":
-            systems[str(row["organisation_id"])] = row["organisation__name"]
-        elif row["organisation__system_id"]:
-            systems[str(row["organisation__system_id"])] = row["organisation__system__name"]
-        phases.add(row["phase__name"])
+    )
+    for programme_id, programme, cohort_id, cohort, system_id, system, phase in rows:
+        programmes[str(programme_id)] = programme
+        cohorts[str(cohort_id)] = cohort
+        if system_id:
+            systems[str(system_id)] = system
+        phases.add(phase)
     by_name = lambda options: sorted(options.items(), key=lambda item: item[1])  # noqa: E731
     return {
         "programme": by_name(programmes),
@@ -856,6 +875,7 @@ def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashbo
         .order_by("user__email")
     )
     entries = entries_of(projects_visible(access=access).filter(enrolment__cohort__programme=programme))
+    _refreshed_if_expired(entries, entries.filter(expires_at__lte=timezone.now()).count())
     phase_counts: dict = defaultdict(dict)
     for cohort_id, order, name, projects in (
         entries.order_by()

@@ -41,6 +41,8 @@ class ReportRunOutput(serializers.ModelSerializer):
             "kind",
             "status",
             "progress",
+            "parts_done",
+            "parts_total",
             "error",
             "requested_by",
             "attempts",

@@ -59,6 +59,9 @@ class ReportRun(TenantModel):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # A multi-project PDF is rendered in parts (reports/parts.py): how many of them are done so far.
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    parts_total = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     file = models.FileField(upload_to=report_file_name, blank=True, max_length=200)
     started_at = models.DateTimeField(null=True, blank=True)

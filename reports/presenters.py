@@ -58,6 +58,11 @@ class ReportRunPresenter:
     def progress_text(self) -> str:
         if self.run.status == ReportRun.Status.QUEUED:
             return "Waiting to start"
+        done, total = self.run.parts_done, self.run.parts_total
+        if self.run.status == ReportRun.Status.RUNNING and total:
+            if done == total:
+                return f"{self.run.progress}% done: putting the {total} parts together"
+            return f"{self.run.progress}% done: rendering part {done + 1} of {total}"
         if self.run.status == ReportRun.Status.RUNNING:
             return f"{self.run.progress}% done"
         return self.status_text

@@ -54,6 +54,13 @@ def render_pdf(**kwargs) -> bytes:
     return render(**kwargs)
 
 
+def render_in_parts(report, **kwargs) -> bytes:
+    """A multi-project PDF, one part at a time (reports/parts.py); WeasyPrint is loaded as for render_pdf."""
+    from .parts import render_in_parts as render
+
+    return render(report, **kwargs)
+
+
 def _enqueue(run_id: uuid.UUID) -> None:
     """Publish the render task; with the broker unreachable the run fails with a clear message instead of
     the page failing with a server error."""
@@ -182,6 +189,13 @@ def _set_progress(run_id: uuid.UUID, progress: int) -> None:
     ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(progress=progress)
 
 
+def _set_parts_progress(run_id: uuid.UUID, done: int, total: int) -> None:
+    """Part `done` of `total` is rendered: the parts are most of the work, the merge the rest."""
+    ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).update(
+        parts_done=done, parts_total=total, progress=30 + 65 * done // total
+    )
+
+
 def report_render(*, run_id: uuid.UUID, transient: tuple[type[Exception], ...] = ()) -> bool:
     """Render the run's file and email the requester, once: a run already done returns at once, and of two
     deliveries rendering at the same time only the first to finish stores its file (under the run's one
@@ -192,8 +206,14 @@ def report_render(*, run_id: uuid.UUID, transient: tuple[type[Exception], ...] =
         if run.status == ReportRun.Status.DONE:
             return False
         run.status, run.progress, run.error = ReportRun.Status.RUNNING, 5, ""
+        run.parts_done = run.parts_total = 0
         run.started_at, run.attempts = timezone.now(), run.attempts + 1
-        run.save(update_fields=["status", "progress", "error", "started_at", "attempts", "updated_at"])
+        run.save(
+            update_fields=[
+                *("status", "progress", "error", "parts_done", "parts_total"),
+                *("started_at", "attempts", "updated_at"),
+            ]
+        )
     try:
         return _store(run_id=run_id, content=_render(run))
     except transient:
@@ -236,7 +256,6 @@ def _render(run: ReportRun) -> bytes:
             "organisation__system", "enrolment__cohort__programme", "phase"
         ).get(pk=run.project_id)
         report = ProjectReportPresenter(project_report_data(project=project), access)
-        template, charted = "reports/project_report.jinja", report.measures
     else:
         data = projects_report_data(projects=multi_project_run_projects(run=run))
         report = MultiProjectReportPresenter(
@@ -245,20 +264,24 @@ def _render(run: ReportRun) -> bytes:
             projects=[ProjectReportPresenter(entry, access) for entry in data],
             generated_on_date=timezone.localdate(),
         )
-        template = "reports/scope_report.jinja"
-        charted = [measure for entry in report.projects for measure in entry.measures]
     _set_progress(run.pk, 30)
     if run.kind == ReportRun.Kind.XLSX:
         return tables_to_xlsx(report.tables(), title=report.document_title)
     if run.kind == ReportRun.Kind.CSV:
         return tables_to_csv(report.tables())
+    if run.scope_kind != ReportRun.ScopeKind.PROJECT:
+        # Each chapter draws its charts as it is rendered, and its layout is let go before the next.
+        return render_in_parts(report, on_part=lambda done, total: _set_parts_progress(run.pk, done, total))
+    charted = report.measures
     for index, measure in enumerate(charted, start=1):
         measure.svg  # noqa: B018 - the charts are the slow part; draw each once, before the layout
         if measure.equity:
             measure.equity.svg  # noqa: B018 - and the gap's chart of a measure broken down by group
         _set_progress(run.pk, 30 + 40 * index // len(charted))
     _set_progress(run.pk, 70)
-    return render_pdf(template=template, context={"report": report}, title=report.document_title)
+    return render_pdf(
+        template="reports/project_report.jinja", context={"report": report}, title=report.document_title
+    )
 
 
 def _render_pack(run: ReportRun, access: Access) -> bytes:

@@ -55,7 +55,9 @@ def test_the_suggested_score_follows_the_evidence(world, client_of, system_scope
     assert row["Suggested progress score"] == "2.0"
     cycle = PdsaCycle.objects.get(pk=world.records_a.cycle.pk)
     cycle.status = "studied"
-    cycle.save(update_fields=["status"])  # a save marks the project's dashboard entry; a queryset update would not
+    cycle.save(
+        update_fields=["status"]
+    )  # a save marks the project's dashboard entry; a queryset update would not
     assert _row(client_of(world.coach_1), world.project_a.title)["Suggested progress score"] == "2.5"
 
 

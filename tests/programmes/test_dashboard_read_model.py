@@ -46,7 +46,7 @@ from measurement.points import PointInput
 from measurement.strata import StratumInput
 from programmes import services as programmes
 from programmes.models import CoachingCall, DashboardEntry, Enrolment, Organisation, Phase
-from programmes.selectors_dashboards import dashboard_entries_built, entries_of
+from programmes.selectors_dashboards import DashboardRows, dashboard_entries_built, entries_of
 from programmes.services_dashboards import (
     ENTRY_FIELDS,
     dashboard_entries_rebuild,
@@ -786,14 +786,24 @@ def test_a_reader_repairs_the_entries_the_beat_task_has_not_got_to(world, system
     read_models.flush()
     CoachingCall.objects.filter(pk=call.pk).update(scheduled_for=timezone.now() - timedelta(minutes=5))
     DashboardEntry.objects.filter(project=world.project_a).update(expires_at=timezone.now())
-    DashboardEntry.objects.filter(project=world.project_b).delete()
 
-    entries = entries_of(Project.objects.all())
-    assert {entry.project_id: entry.next_call for entry in entries} == {
+    rows = DashboardRows(entries_of(Project.objects.all()))
+    assert len(rows) == 3  # counting the rows rebuilds the expired one
+    assert {row.project.pk: row.next_call for row in rows} == {
         world.project_a.pk: None,
         world.project_a2.pk: None,
         world.project_b.pk: None,
     }
+    assert DashboardEntry.objects.get(project=world.project_a).expires_at > timezone.now()
+
+
+def test_seeding_the_demo_builds_the_entries_a_bulk_load_left_out(world, system_scope):
+    from alwaysevents.demo import seed_demo
+
+    read_models.flush()
+    DashboardEntry.objects.filter(project=world.project_b).delete()
+    seed_demo()
+    assert DashboardEntry.objects.filter(project=world.project_b).exists()
 
 
 def test_the_management_command_rebuilds_every_entry(world, system_scope):
