@@ -108,19 +108,30 @@ def partners_text(names: list[str]) -> str:
     return f"with {len(names)} {noun}: {listed}"
 
 
-# A page of rows reverses each link once, with this id in it, then puts each project's id in its place.
+# A page of rows reverses each link once, with these ids in it, then puts each row's ids in their place.
 URL_PLACEHOLDER = uuid.UUID(int=0)
+MEASURE_PLACEHOLDER = uuid.UUID(int=1)
 
 
 @dataclass(frozen=True)
 class ProjectLinks:
     project: str
     calls: str
+    measure: str
 
     @classmethod
     def reversed(cls) -> "ProjectLinks":
         kwargs = {"project_id": URL_PLACEHOLDER}
-        return cls(reverse("project_detail", kwargs=kwargs), reverse("call_list", kwargs=kwargs))
+        return cls(
+            reverse("project_detail", kwargs=kwargs),
+            reverse("call_list", kwargs=kwargs),
+            reverse("measure_detail", kwargs={**kwargs, "measure_id": MEASURE_PLACEHOLDER}),
+        )
+
+    def measure_href(self, measure: Measure) -> str:
+        return self.measure.replace(str(URL_PLACEHOLDER), str(measure.project_id)).replace(
+            str(MEASURE_PLACEHOLDER), str(measure.pk)
+        )
 
 
 @dataclass
@@ -371,10 +382,15 @@ def rollup(counted: PhaseIconCounts, system_id=None, phases: list[str] | None = 
 @dataclass
 class MeasureCardPresenter:
     card: MeasureCard
+    links: ProjectLinks | None = None
 
     @property
     def measure(self) -> Measure:
         return self.card.measure
+
+    @property
+    def href(self) -> str:
+        return (self.links or ProjectLinks.reversed()).measure_href(self.measure)
 
     @property
     def title(self) -> str:
@@ -459,7 +475,9 @@ class SystemDashboard(CoachDashboard):
     @cached_property
     def presented_cards(self) -> list[MeasureCardPresenter]:
         """The reliability measures of the projects on this page."""
-        return [MeasureCardPresenter(card) for card in self.cards_of([row.project for row in self.presented])]
+        links = ProjectLinks.reversed()
+        cards = self.cards_of([row.project for row in self.presented])
+        return [MeasureCardPresenter(card, links) for card in cards]
 
 
 def system_dashboard_presenter(data, filters: DashboardFilters, sort: str, page: int = 1) -> SystemDashboard:
