@@ -288,7 +288,10 @@ class DashboardRows(Sequence):
 
     CHUNK = 500
 
-    def __init__(self, entries: QuerySet[DashboardEntry], sort: str = "project"):
+    def __init__(
+        self, entries: QuerySet[DashboardEntry], sort: str = "project", facets: "Facets | None" = None
+    ):
+        self.facets = facets  # when given, the counts come from it, not from a query of their own
         self.sort = sort_key(sort)
         expression = SORT_EXPRESSIONS[self.sort.removeprefix("-")]
         ordered = (
@@ -306,6 +309,8 @@ class DashboardRows(Sequence):
     def _counts(self) -> dict:
         """How many rows, how many need attention, in one query; expired rows are rebuilt first (then counted
         again), so the page is counted and read as it is now."""
+        if self.facets is not None:
+            return self.facets.counts()
         counts = self._count_query()
         if _refreshed_if_expired(self.entries, counts["expired"]):
             counts = self._count_query()
@@ -440,6 +445,7 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters, sort: str = "pr
     """The rows of the projects the reader may see (narrowed by the filters), sorted, read page by page."""
     require_dashboard(access)
     projects = projects_visible(access=access)
+    visible = entries_of(projects)
     if filters.programme:
         projects = projects.filter(enrolment__cohort__programme_id=_uuid_or_none(filters.programme))
     if filters.cohort:
@@ -447,7 +453,8 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters, sort: str = "pr
     if filters.system:
         system_id = _uuid_or_none(filters.system)
         projects = projects.filter(Q(organisation__system_id=system_id) | Q(organisation_id=system_id))
-    return DashboardRows(filtered(entries_of(projects), filters), sort)
+    entries = entries_of(projects)
+    return DashboardRows(filtered(entries, filters), sort, facets=Facets.of(visible, filters))
 
 
 @dataclass
@@ -490,46 +497,84 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-def dashboard_filter_options(*, access: Access) -> dict[str, list[tuple[str, str]]]:
-    """The programmes, cohorts, systems and phases among the reader's projects: one query."""
-    require_dashboard(access)
-    programmes, cohorts, systems, phases = {}, {}, {}, set()
-    system_wide = Q(organisation__kind=Organisation.Kind.SYSTEM)
-    rows = (
-        projects_visible(access=access)
-        .order_by()
-        .annotate(
-            system_key=Case(
-                When(system_wide, then=F("organisation_id")), default=F("organisation__system_id")
-            ),
-            system_name=Case(
-                When(system_wide, then=F("organisation__name")), default=F("organisation__system__name")
-            ),
+SYSTEM_NAME_OF_ENTRY = Case(
+    When(project__organisation__kind=Organisation.Kind.SYSTEM, then=F("project__organisation__name")),
+    default=F("project__organisation__system__name"),
+)
+
+
+@dataclass
+class Facets:
+    """The reader's projects counted by programme, cohort, system, phase and icon group, with how many of
+    each need attention and how many entries expired, in one grouped query: the coach dashboard's counts
+    (under its filters) and its filters' choices (among all the reader's projects) both come from it, so
+    neither scans the reader's entries again."""
+
+    groups: list[tuple]  # (programme, cohort, system, phase, icon group); (id, name) pairs; projects, ...
+    filters: DashboardFilters
+
+    @classmethod
+    def of(cls, entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> "Facets":
+        facets = cls(groups=cls._grouped(entries), filters=filters)
+        if _refreshed_if_expired(entries, sum(group[-1] for group in facets.groups)):
+            facets.groups = cls._grouped(entries)
+        return facets
+
+    @staticmethod
+    def _grouped(entries: QuerySet[DashboardEntry]) -> list[tuple]:
+        return list(
+            entries.order_by()
+            .annotate(system_key=SYSTEM_OF_ENTRY, system_name=SYSTEM_NAME_OF_ENTRY)
+            .values_list(
+                "project__enrolment__cohort__programme_id",
+                "project__enrolment__cohort__programme__name",
+                "project__enrolment__cohort_id",
+                "project__enrolment__cohort__name",
+                "system_key",
+                "system_name",
+                "project__phase__name",
+                "icon_group",
+            )
+            .annotate(
+                projects=Count("pk"),
+                attention=Count("pk", filter=_attention()),
+                expired=Count("pk", filter=Q(expires_at__lte=timezone.now())),
+            )
         )
-        .values_list(
-            "enrolment__cohort__programme_id",
-            "enrolment__cohort__programme__name",
-            "enrolment__cohort_id",
-            "enrolment__cohort__name",
-            "system_key",
-            "system_name",
-            "phase__name",
+
+    def _chosen(self, group: tuple) -> bool:
+        programme_id, _, cohort_id, _, system_id, _, phase, icon, *_ = group
+        wanted = self.filters
+        return (
+            (not wanted.programme or str(programme_id) == wanted.programme)
+            and (not wanted.cohort or str(cohort_id) == wanted.cohort)
+            and (not wanted.system or str(system_id) == wanted.system)
+            and (not wanted.phase or phase == wanted.phase)
+            and (not wanted.icon or icon == wanted.icon)
         )
-        .distinct()
-    )
-    for programme_id, programme, cohort_id, cohort, system_id, system, phase in rows:
-        programmes[str(programme_id)] = programme
-        cohorts[str(cohort_id)] = cohort
-        if system_id:
-            systems[str(system_id)] = system
-        phases.add(phase)
-    by_name = lambda options: sorted(options.items(), key=lambda item: item[1])  # noqa: E731
-    return {
-        "programme": by_name(programmes),
-        "cohort": by_name(cohorts),
-        "system": by_name(systems),
-        "phase": [(name, name) for name in sorted(phases)],
-    }
+
+    def counts(self) -> dict:
+        chosen = [group for group in self.groups if self._chosen(group)]
+        attention = sum(group[-2] for group in chosen)
+        total = attention if self.filters.needs_attention else sum(group[-3] for group in chosen)
+        return {"total": total, "attention": attention}
+
+    def options(self) -> dict[str, list[tuple[str, str]]]:
+        """The programmes, cohorts, systems and phases among the reader's projects."""
+        programmes, cohorts, systems, phases = {}, {}, {}, set()
+        for programme_id, programme, cohort_id, cohort, system_id, system, phase, *_ in self.groups:
+            programmes[str(programme_id)] = programme
+            cohorts[str(cohort_id)] = cohort
+            if system_id:
+                systems[str(system_id)] = system
+            phases.add(phase)
+        by_name = lambda options: sorted(options.items(), key=lambda item: item[1])  # noqa: E731
+        return {
+            "programme": by_name(programmes),
+            "cohort": by_name(cohorts),
+            "system": by_name(systems),
+            "phase": [(name, name) for name in sorted(phases)],
+        }
 
 
 # --- System dashboard ---------------------------------------------------------------------------------

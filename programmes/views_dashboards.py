@@ -29,7 +29,6 @@ from .presenters_dashboards import (
 from .selectors_dashboards import (
     DashboardFilters,
     cohort_of_programme,
-    dashboard_filter_options,
     dashboard_rows,
     programme_dashboard,
     project_of_programme,
@@ -87,11 +86,9 @@ def coach_dashboard(request):
     params = _page_params(request, filters)
 
     def build() -> dict:
+        rows = dashboard_rows(access=request.access, filters=filters, sort=params["sort"])
         dashboard = CoachDashboard(
-            rows=dashboard_rows(access=request.access, filters=filters, sort=params["sort"]),
-            filters=filters,
-            options=dashboard_filter_options(access=request.access),
-            page=params["page"],
+            rows=rows, filters=filters, options=rows.facets.options(), page=params["page"]
         )
         return {"body": _body(request, "_coach_dashboard_body.jinja", dashboard)}
 
