@@ -42,10 +42,6 @@ def _cache() -> None:
         raise RuntimeError("the cache did not return what was stored")
 
 
-def broker_available() -> bool:
-    return _check("broker", _broker) == "ok"
-
-
 def _broker() -> None:
     from alwaysevents.celery import app
 

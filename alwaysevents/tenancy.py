@@ -71,10 +71,6 @@ def all_organisations(*, reason: str) -> Iterator[None]:
         yield
 
 
-def active_scope() -> TenantScope | None:
-    return _active_scope.get()
-
-
 class AnyOf(models.Lookup):
     """`field = ANY(%s)` with the ids as one array parameter on PostgreSQL. A coach's scope holds hundreds of
     organisations and every tenant query (and subquery) carries it: as `IN (%s, %s, ...)` each id is one

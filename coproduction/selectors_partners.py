@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
@@ -22,11 +21,6 @@ def partners_of(*, project) -> QuerySet[ProjectPartner]:
         .select_related("partner_organisation")
         .order_by("site_name")
     )
-
-
-def current_partners_of(*, project) -> list[ProjectPartner]:
-    today = timezone.localdate()
-    return [partner for partner in partners_of(project=project) if partner.is_current(today)]
 
 
 def partner_visible(*, access: Access, project_id: uuid.UUID, partner_id: uuid.UUID) -> ProjectPartner:

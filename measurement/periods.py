@@ -16,17 +16,6 @@ def next_period(start: date, *, frequency: str) -> date:
     return start + timedelta(days=7)
 
 
-def periods_between(first: date, last: date, *, frequency: str, week_start: int = 0) -> list[date]:
-    """Every period start from the period of `first` to the period of `last`, oldest first."""
-    current = period_start(first, frequency=frequency, week_start=week_start)
-    end = period_start(last, frequency=frequency, week_start=week_start)
-    periods = []
-    while current <= end:
-        periods.append(current)
-        current = next_period(current, frequency=frequency)
-    return periods
-
-
 def is_period_start(day: date, *, frequency: str, week_start: int = 0) -> bool:
     return period_start(day, frequency=frequency, week_start=week_start) == day
 

@@ -88,13 +88,6 @@ def render_pdf_part(
     return RenderedPdf(content=document.write_pdf(**PDF_OPTIONS), pages=len(document.pages))
 
 
-def count_pages(
-    *, template: str, context: dict, title: str, font_config=None, stylesheets: tuple = ()
-) -> int:
-    """How many pages the template's PDF has: its layout only, nothing written."""
-    return len(_document(template, context, title, font_config, stylesheets).pages)
-
-
 def report_stylesheet() -> CSS:
     """The printed reports' stylesheet, parsed once for all the parts of a report."""
     return CSS(url=settings.SITE_URL + settings.STATIC_URL + "css/report.css", url_fetcher=static_fetcher())

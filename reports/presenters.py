@@ -18,7 +18,7 @@ from measurement.print_charts import print_chart_svg
 from programmes.presenters import when_text
 
 from .models import ReportRun
-from .scopes import REQUEST_ROUTES, Scope
+from .scopes import REQUEST_ROUTES
 from .selectors import ProjectReportData, pack_data_changed_since, packs_of_call
 
 STATUS_TAG_COLOURS = {
@@ -539,7 +539,3 @@ class PackStatus:
         if self.run is None:
             return "Generate the pre-call pack (PDF)"
         return "Make it again"
-
-
-def scope_heading(scope: Scope) -> str:
-    return f"{scope.kind_text}: {scope.name}"
