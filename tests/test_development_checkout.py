@@ -47,6 +47,11 @@ def test_the_readme_token_command_works_after_make_runs_setup(tmp_path):
     token = run([".venv/bin/python", "manage.py", "create_api_token", "lead@example.org"], env)
     assert token.returncode == 0, token.stderr
     assert len(token.stdout.strip().split()[-1]) >= 32
+    # The README's command for the dashboards' read model, as typed, on the demo data.
+    rebuilt = run([".venv/bin/python", "manage.py", "rebuild_dashboard_entries"], env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.startswith("Rebuilt ") and " dashboard entries in " in rebuilt.stdout
+    assert int(rebuilt.stdout.split()[1]) >= 6  # the demo's projects
 
 
 def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
