@@ -1,5 +1,6 @@
-"""The real stack for the web benchmark: its own PostgreSQL database, gunicorn and a Celery worker started as
-child processes, a keep-alive HTTP load generator, and the workers' memory read from /proc."""
+"""The real stack for the benchmarks that need one: production settings, a PostgreSQL database of their own
+with the national data set, gunicorn and a Celery worker started as child processes, a keep-alive HTTP load
+generator, report runs timed to their end, and the workers' memory read from /proc."""
 
 import http.client
 import os
@@ -7,6 +8,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -41,6 +43,73 @@ def bench_database_url(database_url: str, name: str) -> str:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
     return parsed._replace(path=f"/{name}").geturl()
+
+
+def configure(database_url: str, redis_url: str, name: str) -> Path:
+    """Production settings less HTTPS (plain HTTP on loopback), shared by this process and its children;
+    `name` keeps the benchmark's cache keys, queue and files apart from any other's. The directory of its
+    files (and of its children's logs)."""
+    var_dir = Path(tempfile.mkdtemp(prefix=f"ae-{name}-"))
+    os.environ.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DJANGO_SETTINGS_MODULE="alwaysevents.settings",
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_MANIFEST="false",
+        MFA_REQUIRED_ROLES="",  # the national logins have no authenticator app (like the small demo's)
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        CACHE_KEY_PREFIX=f"ae-{name}",
+        CELERY_TASK_DEFAULT_QUEUE=f"ae-{name}",
+        DEVELOPMENT_ENV_FILE="",
+        VAR_DIR=str(var_dir),
+        LOG_LEVEL="WARNING",
+    )
+    return var_dir
+
+
+def prepare_national(*, reseed: bool = False):
+    """Migrate, and seed the national data set unless it is there (or `reseed`): the seed's summary when it
+    ran, else None. After `django.setup()`."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from alwaysevents.demo_national import national_programme, seed_national
+    from alwaysevents.tenancy import all_organisations
+
+    call_command("migrate", verbosity=0)
+    with all_organisations(reason="benchmark set-up reads whether the national data is there"):
+        seeded = national_programme() is not None
+    if seeded and not reseed:
+        name = connection.settings_dict["NAME"]
+        print(f"National data already in {name} (not timed this run; --reseed rebuilds it).")
+        return None
+    summary = seed_national(reset=seeded, log=print)
+    print(*summary.lines(), sep="\n")
+    return summary
+
+
+def time_run(request, timeout: float = 300) -> float | str:
+    """Seconds from asking for a report (`request()` returns its run) to the run being done, or why not."""
+    from django.db import transaction
+
+    from reports.models import ReportRun
+
+    began = time.perf_counter()
+    with transaction.atomic():
+        run = request()
+    while time.perf_counter() - began < timeout:
+        run.refresh_from_db()
+        if run.status == ReportRun.Status.DONE:
+            return time.perf_counter() - began
+        if run.status == ReportRun.Status.FAILED:
+            return f"failed: {run.error}"
+        time.sleep(0.02)
+    return f"not done after {timeout:.0f} s (status {run.status})"
 
 
 def free_port() -> int:

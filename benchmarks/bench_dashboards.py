@@ -311,8 +311,8 @@ def _copy(obj, **changes):
 def scaled_figure(database_url: str, redis_url: str) -> dict:
     """In this process (started by the main one with --scaled): the scaled database, built once, and its
     largest cohort's coach dashboard read with the page cache off while the writer writes."""
-    var_dir = bench_web.configure(_stack.bench_database_url(database_url, SCALED_DATABASE), redis_url)
-    os.environ["CACHE_KEY_PREFIX"] = "ae-bench-x10"
+    scaled_url = _stack.bench_database_url(database_url, SCALED_DATABASE)
+    var_dir = _stack.configure(scaled_url, redis_url, "bench-x10")
     import django
 
     django.setup()
@@ -356,8 +356,8 @@ def main() -> int:
         print(json.dumps(scaled_figure(database_url, redis_url)))
         return 0
 
-    var_dir = bench_web.configure(
-        _stack.bench_database_url(database_url, bench_web.BENCH_DATABASE), redis_url
+    var_dir = _stack.configure(
+        _stack.bench_database_url(database_url, bench_web.BENCH_DATABASE), redis_url, "bench"
     )
     import django
 

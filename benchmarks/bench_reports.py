@@ -23,7 +23,6 @@ Every figure is printed, each with PASS or FAIL, before it exits 1 if any target
 import argparse
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,51 +43,11 @@ PLAIN_RENDERS = 3
 SAMPLE_S = 0.05
 
 
-def configure(database_url: str, redis_url: str) -> Path:
-    """Production settings less HTTPS, shared by this process and the worker it starts."""
-    var_dir = Path(tempfile.mkdtemp(prefix="ae-bench-reports-"))
-    os.environ.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DJANGO_SETTINGS_MODULE="alwaysevents.settings",
-        DEBUG="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_MANIFEST="false",
-        MFA_REQUIRED_ROLES="",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        CACHE_KEY_PREFIX="ae-bench-reports",
-        CELERY_TASK_DEFAULT_QUEUE="ae-bench-reports",
-        DEVELOPMENT_ENV_FILE="",
-        VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-    )
-    return var_dir
-
-
 def own_redis_db(redis_url: str) -> str:
     """The same Redis server, db 12: the web benchmark uses 13, the tests theirs."""
     import urllib.parse
 
     return urllib.parse.urlparse(redis_url)._replace(path=f"/{REDIS_DB}").geturl()
-
-
-def prepare(reseed: bool) -> None:
-    from django.core.management import call_command
-
-    from alwaysevents.demo_national import national_programme, seed_national
-    from alwaysevents.tenancy import all_organisations
-
-    call_command("migrate", verbosity=0)
-    with all_organisations(reason="benchmark set-up reads whether the national data is there"):
-        seeded = national_programme() is not None
-    if seeded and not reseed:
-        print(f"National data already in {BENCH_DATABASE} (--reseed rebuilds it).")
-        return
-    print(*seed_national(reset=seeded, log=print).lines(), sep="\n")
 
 
 def picked() -> dict:
@@ -167,25 +126,6 @@ def _tree(root_pid: int) -> list[dict[str, str]]:
     return [statuses[pid] for pid in members if pid in statuses]
 
 
-def time_run(request, timeout: float = 300) -> float | str:
-    """Seconds from the request to its run being done, or why it is not."""
-    from django.db import transaction
-
-    from reports.models import ReportRun
-
-    began = time.perf_counter()
-    with transaction.atomic():
-        run = request()
-    while time.perf_counter() - began < timeout:
-        run.refresh_from_db()
-        if run.status == ReportRun.Status.DONE:
-            return time.perf_counter() - began
-        if run.status == ReportRun.Status.FAILED:
-            return f"failed: {run.error}"
-        time.sleep(0.02)
-    return f"not done after {timeout:.0f} s (status {run.status})"
-
-
 def plain_weasyprint_seconds(project) -> float:
     """The best of a few plain WeasyPrint renders of the project report's HTML, here, with the service's
     write_pdf options (tagged PDF/UA-1: the output the service must produce)."""
@@ -218,11 +158,13 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true", help="Delete and rebuild the national data.")
     arguments = parser.parse_args()
     database_url, redis_url = _stack.require_environment()
-    var_dir = configure(_stack.bench_database_url(database_url, BENCH_DATABASE), own_redis_db(redis_url))
+    var_dir = _stack.configure(
+        _stack.bench_database_url(database_url, BENCH_DATABASE), own_redis_db(redis_url), "bench-reports"
+    )
     import django
 
     django.setup()
-    prepare(arguments.reseed)
+    _stack.prepare_national(reseed=arguments.reseed)
     chosen = picked()
     from django.db import connections
 
@@ -241,16 +183,16 @@ def main() -> int:
             def project_report():
                 return report_request(access=viewer, scope=chosen["project"])
 
-            time_run(project_report)  # the worker's processes load WeasyPrint and the fonts once
+            _stack.time_run(project_report)  # the worker's processes load WeasyPrint and the fonts once
             system = chosen["system"]
             cpu_before = _tree_cpu_seconds(worker.popen.pid)
             with PeakMemory(worker.popen.pid) as memory:
-                seconds = time_run(
+                seconds = _stack.time_run(
                     lambda: scope_report_request(access=viewer, scope=Scope("system", system), kind="pdf")
                 )
             system_cpu = _tree_cpu_seconds(worker.popen.pid) - cpu_before
             project_seconds = min(
-                (time_run(project_report) for _ in range(PLAIN_RENDERS)),
+                (_stack.time_run(project_report) for _ in range(PLAIN_RENDERS)),
                 key=lambda value: value if isinstance(value, float) else float("inf"),
             )
     finally:

@@ -16,8 +16,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,45 +38,11 @@ SEED_S = 600
 SYSTEM_REPORT_PROJECTS = 40
 
 
-def configure(database_url: str, redis_url: str) -> Path:
-    """Production settings less HTTPS (plain HTTP on loopback), shared by this process and its children."""
-    var_dir = Path(tempfile.mkdtemp(prefix="ae-bench-web-"))
-    os.environ.update(
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DJANGO_SETTINGS_MODULE="alwaysevents.settings",
-        DEBUG="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-secret-key-not-for-production",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_MANIFEST="false",
-        MFA_REQUIRED_ROLES="",  # the national logins have no authenticator app (like the small demo's)
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        CACHE_KEY_PREFIX="ae-bench",
-        CELERY_TASK_DEFAULT_QUEUE="ae-bench",
-        VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-    )
-    return var_dir
-
-
 def prepare(reseed: bool) -> list[tuple[str, float, str, bool]]:
     """Migrate and seed; the seed's figure when it ran."""
-    from django.core.management import call_command
-
-    from alwaysevents.demo_national import national_programme, seed_national
-    from alwaysevents.tenancy import all_organisations
-
-    call_command("migrate", verbosity=0)
-    with all_organisations(reason="benchmark set-up reads whether the national data is there"):
-        seeded = national_programme() is not None
-    if seeded and not reseed:
-        print("National data already in alwaysevents_bench (not timed this run; --reseed rebuilds it).")
+    summary = _stack.prepare_national(reseed=reseed)
+    if summary is None:
         return []
-    summary = seed_national(reset=seeded, log=print)
-    print(*summary.lines(), sep="\n")
     return [("national seed", summary.seconds, f"<= {SEED_S} s", summary.seconds <= SEED_S)]
 
 
@@ -224,8 +188,6 @@ def built_afresh(port: int, pages: list[tuple[str, str, str]]) -> None:
 
 
 def reports(picked: dict) -> list[tuple[str, float, str, bool]]:
-    from django.db import transaction
-
     from accounts.access import Access
     from alwaysevents.tenancy import all_organisations
     from reports import services
@@ -233,11 +195,11 @@ def reports(picked: dict) -> list[tuple[str, float, str, bool]]:
     print()
     results = []
     with all_organisations(reason="the benchmark asks for reports and watches their runs"):
-        seconds = _time_run(
+        seconds = _stack.time_run(
             lambda: services.report_request(
                 access=Access.for_user(picked["coach"]), scope=picked["project"], kind="pdf"
             ),
-            transaction,
+            timeout=180,
         )
         results.append(_report_line("project report PDF", seconds, PROJECT_REPORT_S))
         scope_request = getattr(services, "scope_report_request", None)
@@ -251,31 +213,14 @@ def reports(picked: dict) -> list[tuple[str, float, str, bool]]:
             print(f"{name}: not available (no reports.services.scope_report_request or reports.scopes.Scope)")
             results.append((name + ": not available", float("nan"), f"<= {SYSTEM_REPORT_S} s", False))
         else:
-            seconds = _time_run(
+            seconds = _stack.time_run(
                 lambda: scope_request(
                     access=Access.for_user(picked["report_viewer"]), scope=Scope("system", system), kind="pdf"
                 ),
-                transaction,
+                timeout=180,
             )
             results.append(_report_line(name, seconds, SYSTEM_REPORT_S))
     return results
-
-
-def _time_run(request, transaction, timeout: float = 180) -> float | str:
-    """Seconds from the request to its run being done, or why it is not."""
-    from reports.models import ReportRun
-
-    began = time.perf_counter()
-    with transaction.atomic():
-        run = request()
-    while time.perf_counter() - began < timeout:
-        run.refresh_from_db()
-        if run.status == ReportRun.Status.DONE:
-            return time.perf_counter() - began
-        if run.status == ReportRun.Status.FAILED:
-            return f"failed: {run.error}"
-        time.sleep(0.1)
-    return f"not done after {timeout:.0f} s (status {run.status})"
 
 
 def _report_line(name: str, seconds: float | str, target: float) -> tuple[str, float, str, bool]:
@@ -294,7 +239,7 @@ def main() -> int:
     arguments = parser.parse_args()
 
     database_url, redis_url = _stack.require_environment()
-    var_dir = configure(_stack.bench_database_url(database_url, BENCH_DATABASE), redis_url)
+    var_dir = _stack.configure(_stack.bench_database_url(database_url, BENCH_DATABASE), redis_url, "bench")
     import django
 
     django.setup()

@@ -23,8 +23,8 @@ from .selectors_dashboards import (
     DashboardFilters,
     DashboardRow,
     DashboardRows,
+    Facets,
     MeasureCard,
-    PhaseIconCounts,
     ProgrammeDashboardData,
     ProjectLine,
     RegionalDashboardData,
@@ -361,7 +361,7 @@ class Rollup:
     total: int
 
 
-def rollup(counted: PhaseIconCounts, system_id=None, phases: list[str] | None = None) -> Rollup:
+def rollup(counted: Facets, system_id=None, phases: list[str] | None = None) -> Rollup:
     """The projects (of one system, or all) counted in `phases` (a region's phases, so every system's line
     has the same columns), or in the projects' own phases."""
     names = counted.phases() if phases is None else phases
@@ -438,7 +438,7 @@ class MeasureCardPresenter:
 class SystemDashboard(CoachDashboard):
     system: Organisation | None = None
     systems: list[Organisation] = field(default_factory=list)
-    counts: PhaseIconCounts | None = None  # every project of the system, whatever the filters
+    counts: Facets | None = None  # every project of the system, whatever the filters
     cards_of: Callable[[list], list[MeasureCard]] | None = None
     places: list[Place] = field(default_factory=list)
     place: Place | None = None
@@ -526,7 +526,7 @@ class SystemLine:
 class RegionalDashboard(CoachDashboard):
     region: Region | None = None
     regions: list[Region] = field(default_factory=list)
-    counts: PhaseIconCounts | None = None  # every project of the region, whatever the filters
+    counts: Facets | None = None  # every project of the region, whatever the filters
     system_lines: list[SystemLine] = field(default_factory=list)
 
     @property
@@ -553,7 +553,7 @@ class RegionalDashboard(CoachDashboard):
         return super().select_items(name)
 
 
-def system_rollups(data: RegionalDashboardData, counts: PhaseIconCounts, phases: list[str]) -> list:
+def system_rollups(data: RegionalDashboardData, counts: Facets, phases: list[str]) -> list:
     """(system, its projects' roll-up in the region's phases, whether the reader may open it) for every
     system of the region; a system-wide project's system is its own organisation."""
     with_projects = counts.systems()

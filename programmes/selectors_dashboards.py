@@ -242,6 +242,10 @@ class DashboardFilters:
     needs_attention: bool = False
     place: str = ""
 
+    def table_only(self) -> "DashboardFilters":
+        """The filters of the system and regional dashboards' tables: phase, icon, needs attention."""
+        return DashboardFilters(phase=self.phase, icon=self.icon, needs_attention=self.needs_attention)
+
 
 # The columns a dashboard sorts by: what SQL orders the entries by, rows with nothing to sort by last.
 SYSTEM_OF_ENTRY = Case(
@@ -291,7 +295,7 @@ class DashboardRows(Sequence):
     def __init__(
         self, entries: QuerySet[DashboardEntry], sort: str = "project", facets: "Facets | None" = None
     ):
-        self.facets = facets  # when given, the counts come from it, not from a query of their own
+        self.facets = facets  # the grouped counts the rows are counted from; when none, of these rows alone
         self.sort = sort_key(sort)
         expression = SORT_EXPRESSIONS[self.sort.removeprefix("-")]
         ordered = (
@@ -307,21 +311,9 @@ class DashboardRows(Sequence):
 
     @cached_property
     def _counts(self) -> dict:
-        """How many rows, how many need attention, in one query; expired rows are rebuilt first (then counted
-        again), so the page is counted and read as it is now."""
-        if self.facets is not None:
-            return self.facets.counts()
-        counts = self._count_query()
-        if _refreshed_if_expired(self.entries, counts["expired"]):
-            counts = self._count_query()
-        return counts
-
-    def _count_query(self) -> dict:
-        return self.entries.order_by().aggregate(
-            total=Count("pk"),
-            attention=Count("pk", filter=_attention()),
-            expired=Count("pk", filter=Q(expires_at__lte=timezone.now())),
-        )
+        """How many rows, how many need attention: from the grouped counts (`Facets`), which rebuild expired
+        rows first, so the page is counted and read as it is now."""
+        return (self.facets or Facets.of(self.entries, DashboardFilters())).counts()
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -444,50 +436,18 @@ def filtered(entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> Qu
 def dashboard_rows(*, access: Access, filters: DashboardFilters, sort: str = "project") -> DashboardRows:
     """The rows of the projects the reader may see (narrowed by the filters), sorted, read page by page."""
     require_dashboard(access)
-    projects = projects_visible(access=access)
-    visible = entries_of(projects)
+    visible = entries_of(projects_visible(access=access))
+    entries = visible
     if filters.programme:
-        projects = projects.filter(enrolment__cohort__programme_id=_uuid_or_none(filters.programme))
+        entries = entries.filter(project__enrolment__cohort__programme_id=_uuid_or_none(filters.programme))
     if filters.cohort:
-        projects = projects.filter(enrolment__cohort_id=_uuid_or_none(filters.cohort))
+        entries = entries.filter(project__enrolment__cohort_id=_uuid_or_none(filters.cohort))
     if filters.system:
         system_id = _uuid_or_none(filters.system)
-        projects = projects.filter(Q(organisation__system_id=system_id) | Q(organisation_id=system_id))
-    entries = entries_of(projects)
-    return DashboardRows(filtered(entries, filters), sort, facets=Facets.of(visible, filters))
-
-
-@dataclass
-class PhaseIconCounts:
-    """How many projects there are by phase and variation icon group (and system): what the roll-ups
-    count, in one grouped query."""
-
-    counts: list[tuple]  # (system id, phase order, phase name, icon group, projects)
-
-    def phases(self) -> list[str]:
-        """The phases of the projects, in journey order."""
-        return list(
-            dict.fromkeys(name for _, name in sorted({(order, name) for _, order, name, _, _ in self.counts}))
+        entries = entries.filter(
+            Q(project__organisation__system_id=system_id) | Q(project__organisation_id=system_id)
         )
-
-    def by_group_and_phase(self, system_id=None) -> Counter:
-        counted = Counter()
-        for system, _, phase, group, projects in self.counts:
-            if system_id is None or system == system_id:
-                counted[(group, phase)] += projects
-        return counted
-
-    def systems(self) -> set:
-        return {system for system, *_ in self.counts if system is not None}
-
-
-def phase_icon_counts(entries: QuerySet[DashboardEntry]) -> PhaseIconCounts:
-    rows = (
-        entries.order_by()
-        .values_list(SYSTEM_OF_ENTRY, "project__phase__order", "project__phase__name", "icon_group")
-        .annotate(projects=Count("pk"))
-    )
-    return PhaseIconCounts(counts=[tuple(row) for row in rows])
+    return DashboardRows(filtered(entries, filters), sort, facets=Facets.of(visible, filters))
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:
@@ -506,11 +466,13 @@ SYSTEM_NAME_OF_ENTRY = Case(
 @dataclass
 class Facets:
     """The reader's projects counted by programme, cohort, system, phase and icon group, with how many of
-    each need attention and how many entries expired, in one grouped query: the coach dashboard's counts
-    (under its filters) and its filters' choices (among all the reader's projects) both come from it, so
-    neither scans the reader's entries again."""
+    each need attention and how many entries expired, in one grouped query: a dashboard's counts (under its
+    filters), its filters' choices and its roll-ups (among all its projects) all come from it, so none scans
+    the entries again. Expired entries are rebuilt before they are counted."""
 
-    groups: list[tuple]  # (programme, cohort, system, phase, icon group); (id, name) pairs; projects, ...
+    # (programme id, name, cohort id, name, system id, name, phase order, name, icon group, projects, of them
+    # needing attention, of them expired)
+    groups: list[tuple]
     filters: DashboardFilters
 
     @classmethod
@@ -532,6 +494,7 @@ class Facets:
                 "project__enrolment__cohort__name",
                 "system_key",
                 "system_name",
+                "project__phase__order",
                 "project__phase__name",
                 "icon_group",
             )
@@ -543,7 +506,7 @@ class Facets:
         )
 
     def _chosen(self, group: tuple) -> bool:
-        programme_id, _, cohort_id, _, system_id, _, phase, icon, *_ = group
+        programme_id, _, cohort_id, _, system_id, _, _, phase, icon, *_ = group
         wanted = self.filters
         return (
             (not wanted.programme or str(programme_id) == wanted.programme)
@@ -552,6 +515,26 @@ class Facets:
             and (not wanted.phase or phase == wanted.phase)
             and (not wanted.icon or icon == wanted.icon)
         )
+
+    def with_filters(self, filters: DashboardFilters) -> "Facets":
+        return Facets(groups=self.groups, filters=filters)
+
+    def phases(self) -> list[str]:
+        """The phases of the projects, in journey order."""
+        return list(
+            dict.fromkeys(name for _, name in sorted({(group[6], group[7]) for group in self.groups}))
+        )
+
+    def by_group_and_phase(self, system_id=None) -> Counter:
+        """Projects (of one system, or all, whatever the filters) by icon group and phase: the roll-ups."""
+        counted = Counter()
+        for group in self.groups:
+            if system_id is None or group[4] == system_id:
+                counted[(group[8], group[7])] += group[9]
+        return counted
+
+    def systems(self) -> set:
+        return {group[4] for group in self.groups if group[4] is not None}
 
     def counts(self) -> dict:
         chosen = [group for group in self.groups if self._chosen(group)]
@@ -562,7 +545,7 @@ class Facets:
     def options(self) -> dict[str, list[tuple[str, str]]]:
         """The programmes, cohorts, systems and phases among the reader's projects."""
         programmes, cohorts, systems, phases = {}, {}, {}, set()
-        for programme_id, programme, cohort_id, cohort, system_id, system, phase, *_ in self.groups:
+        for programme_id, programme, cohort_id, cohort, system_id, system, _, phase, *_ in self.groups:
             programmes[str(programme_id)] = programme
             cohorts[str(cohort_id)] = cohort
             if system_id:
@@ -639,11 +622,18 @@ class SystemDashboardData:
     places: list[Place] = field(default_factory=list)  # the system's places, to choose from
     place: Place | None = None  # the place shown, or None for the whole system
 
-    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
-        return DashboardRows(filtered(self.entries, filters), sort)
+    @cached_property
+    def facets(self) -> "Facets":
+        return Facets.of(self.entries, DashboardFilters())
 
-    def counts(self) -> PhaseIconCounts:
-        return phase_icon_counts(self.entries)
+    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
+        filters = filters.table_only()
+        return DashboardRows(filtered(self.entries, filters), sort, facets=self.facets.with_filters(filters))
+
+    def counts(self) -> "Facets":
+        """Every project of the dashboard, whatever the filters, for the roll-ups (the same grouped query
+        as the table's counts)."""
+        return self.facets
 
 
 def system_dashboard(*, access: Access, system_id: str, place_id: str = "") -> SystemDashboardData:
@@ -739,11 +729,18 @@ class RegionalDashboardData:
     entries: QuerySet[DashboardEntry]  # the projects of the region's systems that the reader may read
     opens_every_system: bool  # a regional viewer of the region opens each system's dashboard
 
-    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
-        return DashboardRows(filtered(self.entries, filters), sort)
+    @cached_property
+    def facets(self) -> "Facets":
+        return Facets.of(self.entries, DashboardFilters())
 
-    def counts(self) -> PhaseIconCounts:
-        return phase_icon_counts(self.entries)
+    def rows(self, filters: DashboardFilters, sort: str) -> DashboardRows:
+        filters = filters.table_only()
+        return DashboardRows(filtered(self.entries, filters), sort, facets=self.facets.with_filters(filters))
+
+    def counts(self) -> "Facets":
+        """Every project of the dashboard, whatever the filters, for the roll-ups (the same grouped query
+        as the table's counts)."""
+        return self.facets
 
 
 def regional_dashboard(*, access: Access, region_id: str) -> RegionalDashboardData:
