@@ -40,7 +40,7 @@ def audit(
     organisation_id = organisation.pk if organisation is not None else _organisation_id_of(obj)
     freshness.changed(None if obj._meta.label_lower in REFERENCE_MODELS else organisation_id)
     project_id = read_models.project_id_of(obj)
-    read_models.project_changed(project_id)
+    read_models.changed(obj)
     return AuditEvent.objects.create(
         actor=actor,
         system_job=system_job,

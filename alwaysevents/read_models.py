@@ -18,15 +18,24 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 Refresher = Callable[[set[uuid.UUID]], None]
+ProjectsShowing = Callable[[Model], Iterable[uuid.UUID]]
 _refreshers: list[Refresher] = []
+_shown_by: dict[str, ProjectsShowing] = {}
 
 
-def register(refresher: Refresher, *, models: Iterable[type[Model]]) -> None:
+def register(
+    refresher: Refresher,
+    *,
+    models: Iterable[type[Model]],
+    shown: dict[type[Model], ProjectsShowing] | None = None,
+) -> None:
     """Call `refresher(project_ids)` for the projects a transaction changed; rows of `models` saved or
-    deleted through the ORM mark their project."""
+    deleted through the ORM mark their project. A row of a model in `shown` (a name the read model copies,
+    such as an organisation's) marks every project its function gives, when saved, deleted or audited."""
     if refresher not in _refreshers:
         _refreshers.append(refresher)
-    for model in models:
+    _shown_by.update({model._meta.label_lower: projects for model, projects in (shown or {}).items()})
+    for model in [*models, *(shown or {})]:
         post_save.connect(_row_written, sender=model, dispatch_uid=f"read-models:save:{model._meta.label}")
         post_delete.connect(
             _row_written, sender=model, dispatch_uid=f"read-models:delete:{model._meta.label}"
@@ -34,7 +43,17 @@ def register(refresher: Refresher, *, models: Iterable[type[Model]]) -> None:
 
 
 def _row_written(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    project_changed(project_id_of(instance), using=using)
+    changed(instance, using=using)
+
+
+def changed(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Mark the projects whose read-model rows `obj` is part of: its own, or every one that shows it."""
+    projects_showing = _shown_by.get(obj._meta.label_lower)
+    if projects_showing is None:
+        project_changed(project_id_of(obj), using=using)
+        return
+    for project_id in projects_showing(obj):
+        project_changed(project_id, using=using)
 
 
 def project_id_of(obj: Model) -> uuid.UUID | None:

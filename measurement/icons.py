@@ -1,5 +1,6 @@
 """The Making Data Count variation and assurance icons, drawn by us as small accessible SVGs."""
 
+from functools import cache
 from html import escape
 
 # icon: (fill, letter, label)
@@ -27,6 +28,7 @@ ASSURANCE = {
 }
 
 
+@cache  # a handful of icons and sizes; a dashboard draws two hundred of them
 def _icon(fill: str, letter: str, label: str, size: int) -> str:
     return (
         f'<svg role="img" aria-label="{escape(label)}" width="{size}" height="{size}" viewBox="0 0 40 40" '

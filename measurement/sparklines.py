@@ -4,6 +4,7 @@ Drawn here rather than by Vega-Lite (docs/adr/003-charts.md) because a dashboard
 each must cost microseconds; the full chart, with limits and a data table, is one link away.
 """
 
+from functools import lru_cache
 from html import escape
 
 from .icons import VARIATION, assurance_label, variation_label
@@ -22,6 +23,8 @@ def _points(xs: list[float], ys: list[float]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
 
 
+# A dashboard draws the same sparklines for reader after reader until a point changes; a few MB at most.
+@lru_cache(maxsize=2048)
 def sparkline_svg(
     *,
     element_id: str,

@@ -12,6 +12,7 @@ class ProgrammesConfig(AppConfig):
         from measurement import models as measurement
 
         from . import models
+        from .selectors_dashboards import projects_showing
         from .services_dashboards import dashboard_entries_refresh
 
         # The rows a dashboard entry is built from (programmes.selectors_dashboards.dashboard_entries_built).
@@ -30,4 +31,14 @@ class ProgrammesConfig(AppConfig):
                 models.CoachingCall,
                 models.MonthlyReturn,
             ],
+            shown={
+                model: projects_showing
+                for model in (
+                    models.Organisation,
+                    models.Enrolment,
+                    models.Cohort,
+                    models.Programme,
+                    models.Phase,
+                )
+            },
         )

@@ -491,9 +491,11 @@ class MonthlyReturn(ProjectRecord):
 class DashboardEntry(TenantModel):
     """The dashboards' read model: one row per project holding the facts every dashboard shows, rebuilt in
     the transaction of each write that changes them (`programmes.services_dashboards`), so a dashboard page
-    filters, sorts and pages projects in SQL and reads only the rows it shows. Names, phases, cohorts and
-    systems are joined, not copied. Facts that move with the clock alone are rebuilt by a beat task once
-    `expires_at` passes (docs/adr/012-dashboard-read-model.md)."""
+    filters, sorts, counts and pages projects in one table and reads only the rows it shows. The names a row
+    shows (project, organisation, system, phase, cohort, programme) are copied too, and a write to any of
+    them rebuilds the entries that show it; partners are kept as ids, their names joined when read. Facts
+    that move with the clock alone are rebuilt by a beat task once `expires_at` passes
+    (docs/adr/012-dashboard-read-model.md)."""
 
     class ReturnStatus(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
@@ -503,6 +505,23 @@ class DashboardEntry(TenantModel):
     project = models.OneToOneField(
         "coproduction.Project", on_delete=models.CASCADE, related_name="dashboard_entry"
     )
+    project_title = models.CharField(max_length=200, default="")
+    organisation_name = models.CharField(max_length=200, default="")
+    organisation_kind = models.CharField(max_length=20, default="")
+    organisation_ods_code = models.CharField(max_length=20, blank=True, default="")
+    # The system the project belongs to: its lead organisation when that is a system, else that one's system
+    system = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    system_name = models.CharField(max_length=200, blank=True, default="")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.SET_NULL, null=True, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, related_name="+")
+    cohort_name = models.CharField(max_length=100, default="")
+    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, null=True, related_name="+")
+    programme_name = models.CharField(max_length=200, default="")
+    phase = models.ForeignKey(Phase, on_delete=models.SET_NULL, null=True, related_name="+")
+    phase_order = models.PositiveSmallIntegerField(default=0)
+    phase_name = models.CharField(max_length=100, default="")
     suggested_score = models.DecimalField(max_digits=2, decimal_places=1)
     aim_measure = models.ForeignKey(
         "measurement.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -388,15 +388,15 @@ class MeasureCardPresenter:
     def measure(self) -> Measure:
         return self.card.measure
 
-    @property
+    @cached_property
     def href(self) -> str:
         return (self.links or ProjectLinks.reversed()).measure_href(self.measure)
 
-    @property
+    @cached_property
     def title(self) -> str:
         return f"{self.measure.project.title}: {self.measure.name}"
 
-    @property
+    @cached_property
     def latest_text(self) -> str:
         summary = self.card.summary
         if summary.latest_value is None:
@@ -404,7 +404,7 @@ class MeasureCardPresenter:
         period = describe_period(summary.latest_start, frequency=self.measure.frequency)
         return f"{value_text(self.measure, summary.latest_value)} ({period})"
 
-    @property
+    @cached_property
     def description(self) -> str:
         summary = self.card.summary
         if summary.latest_value is None:

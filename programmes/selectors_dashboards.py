@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     Count,
@@ -40,6 +41,7 @@ from django.utils import timezone
 from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from alwaysevents import read_models
+from alwaysevents.tenancy import all_organisations
 from coproduction.models import Comment, Project, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
 from coproduction.selectors import projects_visible
@@ -54,6 +56,7 @@ from .models import (
     Enrolment,
     MonthlyReturn,
     Organisation,
+    Phase,
     Place,
     Programme,
     Region,
@@ -197,7 +200,11 @@ def dashboard_entries_built(project_ids: Iterable[uuid.UUID]) -> list[DashboardE
     """The read-model rows of these projects (unsaved), from their records, in a fixed number of queries.
     Call it in a scope that reads the projects' organisations."""
     today = timezone.localdate()
-    projects = list(_annotated(Project.objects.filter(pk__in=list(project_ids)).order_by(), today=today))
+    projects = list(
+        _annotated(Project.objects.filter(pk__in=list(project_ids)).order_by(), today=today).select_related(
+            "organisation__system", "enrolment__cohort__programme", "phase"
+        )
+    )
     aims = aim_facts(projects)
     by_id = {project.pk: project for project in projects}
     for facts in aims.values():
@@ -211,6 +218,7 @@ def dashboard_entries_built(project_ids: Iterable[uuid.UUID]) -> list[DashboardE
             DashboardEntry(
                 organisation_id=project.organisation_id,
                 project=project,
+                **_names_shown(project),
                 suggested_score=progress_score(project).suggested,
                 aim_measure=aim.measure if aim else None,
                 latest_value=aim.latest_value if aim else None,
@@ -232,6 +240,42 @@ def dashboard_entries_built(project_ids: Iterable[uuid.UUID]) -> list[DashboardE
     return entries
 
 
+def _names_shown(project: Project) -> dict:
+    """What a row shows of the project, its organisations, phase, cohort and programme."""
+    organisation, cohort = project.organisation, project.enrolment.cohort
+    system = organisation if organisation.is_system else organisation.system
+    return {
+        "project_title": project.title,
+        "organisation_name": organisation.name,
+        "organisation_kind": organisation.kind,
+        "organisation_ods_code": organisation.ods_code or "",
+        "system": system,
+        "system_name": system.name if system else "",
+        "enrolment_id": project.enrolment_id,
+        "cohort": cohort,
+        "cohort_name": cohort.name,
+        "programme": cohort.programme,
+        "programme_name": cohort.programme.name,
+        "phase": project.phase,
+        "phase_order": project.phase.order,
+        "phase_name": project.phase.name,
+    }
+
+
+def projects_showing(obj: Organisation | Enrolment | Cohort | Programme | Phase) -> list[uuid.UUID]:
+    """The projects whose entries show a name of `obj` (`_names_shown`), across every organisation: an
+    organisation's own, and a system's members'; an enrolment's, a cohort's, a programme's, a phase's."""
+    condition = {
+        Organisation: Q(organisation=obj) | Q(organisation__system=obj),
+        Enrolment: Q(enrolment=obj),
+        Cohort: Q(enrolment__cohort=obj),
+        Programme: Q(enrolment__cohort__programme=obj),
+        Phase: Q(phase=obj),
+    }[type(obj)]
+    with all_organisations(reason="mark the dashboard entries that show a renamed organisation or cohort"):
+        return list(Project.objects.filter(condition).values_list("pk", flat=True))
+
+
 @dataclass
 class DashboardFilters:
     programme: str = ""
@@ -248,18 +292,11 @@ class DashboardFilters:
 
 
 # The columns a dashboard sorts by: what SQL orders the entries by, rows with nothing to sort by last.
-SYSTEM_OF_ENTRY = Case(
-    When(project__organisation__kind=Organisation.Kind.SYSTEM, then=F("project__organisation_id")),
-    default=F("project__organisation__system_id"),
-)
 SORT_EXPRESSIONS = {
-    "project": Lower("project__title"),
-    "organisation": Lower("project__organisation__name"),
-    "system": Case(
-        When(project__organisation__kind=Organisation.Kind.SYSTEM, then=Lower("project__organisation__name")),
-        default=Lower("project__organisation__system__name"),
-    ),
-    "phase": F("project__phase__order"),
+    "project": Lower("project_title"),
+    "organisation": Lower("organisation_name"),
+    "system": Case(When(system__isnull=False, then=Lower("system_name"))),
+    "phase": F("phase_order"),
     "score": F("suggested_score"),
     "latest": F("latest_value"),
     "last_entry": F("last_data_entry"),
@@ -301,7 +338,7 @@ class DashboardRows(Sequence):
         ordered = (
             expression.desc(nulls_last=True) if self.sort.startswith("-") else expression.asc(nulls_last=True)
         )
-        self.entries = entries.order_by(ordered, Lower("project__title"), "project__title", "project_id")
+        self.entries = entries.order_by(ordered, Lower("project_title"), "project_title", "project_id")
 
     def __len__(self) -> int:
         return self._counts["total"]
@@ -328,7 +365,8 @@ class DashboardRows(Sequence):
             str(pk): name
             for pk, name in Organisation.objects.filter(pk__in=partner_ids).values_list("pk", "name")
         }
-        return [_row(entry, partner_names) for entry in entries]
+        shown, today = _Shown(), timezone.localdate()
+        return [_row(entry, partner_names, shown, today) for entry in entries]
 
     def __iter__(self) -> Iterator[DashboardRow]:
         start, _ = 0, len(self)  # counting rebuilds expired rows first
@@ -341,25 +379,9 @@ class DashboardRows(Sequence):
         return self._counts["attention"]
 
 
-# What a row shows of its project and aim measure: loading only these keeps a page's query lean (the
-# organisations' and measures' other columns are long).
-DISPLAYED = [
-    *(field.name for field in DashboardEntry._meta.concrete_fields),
-    "project__organisation_id",
-    "project__title",
-    "project__enrolment_id",
-    "project__phase_id",
-    "project__place_id",
-    "project__organisation__name",
-    "project__organisation__kind",
-    "project__organisation__ods_code",
-    "project__organisation__system_id",
-    "project__organisation__system__name",
-    "project__organisation__system__kind",
-    "project__enrolment__cohort_id",
-    "project__enrolment__cohort__name",
-    "project__phase__name",
-    "project__phase__order",
+# What a row shows of its aim measure: loading only these keeps a page's query lean (a measure's other
+# columns are long). Everything else a row shows is the entry's own.
+AIM_DISPLAYED = [
     "aim_measure__organisation_id",
     "aim_measure__project_id",
     "aim_measure__name",
@@ -371,15 +393,70 @@ DISPLAYED = [
 
 
 def _with_display_rows(entries: QuerySet[DashboardEntry]) -> QuerySet[DashboardEntry]:
-    return entries.select_related(
-        "project__organisation__system", "project__enrolment__cohort", "project__phase", "aim_measure"
-    ).only(*DISPLAYED)
+    return entries.select_related("aim_measure").only(
+        *(field.name for field in DashboardEntry._meta.concrete_fields), *AIM_DISPLAYED
+    )
 
 
-def _row(entry: DashboardEntry, partner_names: dict) -> DashboardRow:
+def _loaded(model, **values):
+    """An instance of `model` as a query loading only these fields would make it: every other field is
+    deferred, so reading one still queries rather than answering a default."""
+    fields = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, fields, [values[name] for name in fields])
+
+
+class _Shown:
+    """The project, organisation, system, phase and cohort a row shows, made from the entry's copies of
+    them and shared between the rows of one page."""
+
+    def __init__(self):
+        self.made: dict = {}
+
+    def _one(self, model, pk, **fields):
+        key = (model, pk)
+        if key not in self.made:
+            self.made[key] = _loaded(model, id=pk, **fields)
+        return self.made[key]
+
+    def project(self, entry: DashboardEntry) -> Project:
+        project = _loaded(
+            Project,
+            id=entry.project_id,
+            organisation_id=entry.organisation_id,
+            title=entry.project_title,
+            enrolment_id=entry.enrolment_id,
+            phase_id=entry.phase_id,
+        )
+        is_system = entry.organisation_kind == Organisation.Kind.SYSTEM
+        project.organisation = self._one(
+            Organisation,
+            entry.organisation_id,
+            name=entry.organisation_name,
+            kind=entry.organisation_kind,
+            ods_code=entry.organisation_ods_code or None,
+            system_id=None if is_system else entry.system_id,
+        )
+        if not is_system:
+            project.organisation.system = (
+                self._one(
+                    Organisation, entry.system_id, name=entry.system_name, kind=Organisation.Kind.SYSTEM
+                )
+                if entry.system_id
+                else None
+            )
+        project.phase = self._one(Phase, entry.phase_id, name=entry.phase_name, order=entry.phase_order)
+        project.enrolment = _loaded(Enrolment, id=entry.enrolment_id, cohort_id=entry.cohort_id)
+        project.enrolment.cohort = self._one(
+            Cohort, entry.cohort_id, name=entry.cohort_name, programme_id=entry.programme_id
+        )
+        return project
+
+
+def _row(entry: DashboardEntry, partner_names: dict, shown: _Shown, today: date) -> DashboardRow:
+    project = shown.project(entry)
     aim = None
     if entry.aim_measure is not None:
-        entry.aim_measure.project = entry.project
+        entry.aim_measure.project = project
         aim = AimFacts(
             measure=entry.aim_measure,
             latest_value=entry.latest_value,
@@ -388,12 +465,12 @@ def _row(entry: DashboardEntry, partner_names: dict) -> DashboardRow:
             assurance_icon=entry.assurance_icon or None,
         )
     return DashboardRow(
-        project=entry.project,
+        project=project,
         suggested_score=entry.suggested_score,
         unresolved_comments=entry.unresolved_comments,
         last_data_entry=entry.last_data_entry,
         return_status=entry.return_status,
-        return_overdue=return_is_overdue(entry.return_status, today=timezone.localdate()),
+        return_overdue=return_is_overdue(entry.return_status, today=today),
         next_call=entry.next_call,
         aim=aim,
         partners=sorted((partner_names[pk] for pk in entry.partners if pk in partner_names), key=str.lower),
@@ -425,7 +502,7 @@ def _refreshed_if_expired(entries: QuerySet[DashboardEntry], expired: int) -> bo
 def filtered(entries: QuerySet[DashboardEntry], filters: DashboardFilters) -> QuerySet[DashboardEntry]:
     """The phase, icon and needs-attention filters, in SQL."""
     if filters.phase:
-        entries = entries.filter(project__phase__name=filters.phase)
+        entries = entries.filter(phase_name=filters.phase)
     if filters.icon:
         entries = entries.filter(icon_group=filters.icon)
     if filters.needs_attention:
@@ -439,14 +516,11 @@ def dashboard_rows(*, access: Access, filters: DashboardFilters, sort: str = "pr
     visible = entries_of(projects_visible(access=access))
     entries = visible
     if filters.programme:
-        entries = entries.filter(project__enrolment__cohort__programme_id=_uuid_or_none(filters.programme))
+        entries = entries.filter(programme_id=_uuid_or_none(filters.programme))
     if filters.cohort:
-        entries = entries.filter(project__enrolment__cohort_id=_uuid_or_none(filters.cohort))
+        entries = entries.filter(cohort_id=_uuid_or_none(filters.cohort))
     if filters.system:
-        system_id = _uuid_or_none(filters.system)
-        entries = entries.filter(
-            Q(project__organisation__system_id=system_id) | Q(project__organisation_id=system_id)
-        )
+        entries = entries.filter(system_id=_uuid_or_none(filters.system))
     return DashboardRows(filtered(entries, filters), sort, facets=Facets.of(visible, filters))
 
 
@@ -455,12 +529,6 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-SYSTEM_NAME_OF_ENTRY = Case(
-    When(project__organisation__kind=Organisation.Kind.SYSTEM, then=F("project__organisation__name")),
-    default=F("project__organisation__system__name"),
-)
 
 
 @dataclass
@@ -486,16 +554,15 @@ class Facets:
     def _grouped(entries: QuerySet[DashboardEntry]) -> list[tuple]:
         return list(
             entries.order_by()
-            .annotate(system_key=SYSTEM_OF_ENTRY, system_name=SYSTEM_NAME_OF_ENTRY)
             .values_list(
-                "project__enrolment__cohort__programme_id",
-                "project__enrolment__cohort__programme__name",
-                "project__enrolment__cohort_id",
-                "project__enrolment__cohort__name",
-                "system_key",
+                "programme_id",
+                "programme_name",
+                "cohort_id",
+                "cohort_name",
+                "system_id",
                 "system_name",
-                "project__phase__order",
-                "project__phase__name",
+                "phase_order",
+                "phase_name",
                 "icon_group",
             )
             .annotate(
@@ -921,7 +988,7 @@ def programme_dashboard(*, access: Access, programme_id: str) -> ProgrammeDashbo
     phase_counts: dict = defaultdict(dict)
     for cohort_id, order, name, projects in (
         entries.order_by()
-        .values_list("project__enrolment__cohort_id", "project__phase__order", "project__phase__name")
+        .values_list("cohort_id", "phase_order", "phase_name")
         .annotate(projects=Count("pk"))
     ):
         phase_counts[cohort_id][(order, name)] = projects

@@ -17,6 +17,20 @@ from .selectors_dashboards import dashboard_entries_built
 BATCH = 500
 # Everything but the key: what a rebuilt entry replaces.
 ENTRY_FIELDS = [
+    "project_title",
+    "organisation_name",
+    "organisation_kind",
+    "organisation_ods_code",
+    "system",
+    "system_name",
+    "enrolment",
+    "cohort",
+    "cohort_name",
+    "programme",
+    "programme_name",
+    "phase",
+    "phase_order",
+    "phase_name",
     "suggested_score",
     "aim_measure",
     "latest_value",
