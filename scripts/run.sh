@@ -10,7 +10,8 @@ export PYTHONUNBUFFERED=1
 PORT=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}  # links in emails
 PY=.venv/bin/python
-mkdir -p var/broker var/broker-processed
+var=${VAR_DIR:-var}
+mkdir -p "$var/broker" "$var/broker-processed"
 scripts/development-env.sh
 
 $PY manage.py migrate --no-input -v 0
