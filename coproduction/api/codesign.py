@@ -21,7 +21,7 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import project_visible, record_visible, records_of
+from ..selectors.projects import project_visible, record_visible, records_of
 from ..services import codesign as services
 
 PARTNERS_HELP = "Partners of the project it is attributed to (a partner's own staff: theirs when left out)."

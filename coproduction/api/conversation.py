@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from alwaysevents.api import BaseApi, paginated
 
 from ..models import Comment, Notification
-from ..presenters_conversation import person_name
-from ..selectors import project_visible
+from ..presenters.conversation import person_name
+from ..selectors.projects import project_visible
 from ..services.conversation import (
     BODY_MAX_LENGTH,
     comment_create,

@@ -11,9 +11,8 @@ from rest_framework.response import Response as ApiResponse
 from alwaysevents.api import BaseApi, Pagination, paginated, service_errors
 
 from ..models import CollectionLink, Response, ResponseTheme, Theme
-from ..presenters_discovery import public_url, text_is_visible
-from ..selectors import project_visible, record_visible, records_of
-from ..selectors_discovery import (
+from ..presenters.discovery import public_url, text_is_visible
+from ..selectors.discovery import (
     UNTAGGED,
     ResponseFilters,
     links_of,
@@ -22,6 +21,7 @@ from ..selectors_discovery import (
     theme_group_table,
     theme_summaries,
 )
+from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.discovery import (
     link_create,
     link_set_open,

@@ -19,7 +19,7 @@ from ..models import (
     ProjectPartner,
     Ramp,
 )
-from ..selectors import project_visible, record_visible, records_of
+from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.improvement import (
     NEXT_STATUS,
     change_idea_create,

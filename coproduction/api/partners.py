@@ -16,8 +16,8 @@ from alwaysevents.api import BaseApi, paginated
 from programmes.models import Organisation
 
 from ..models import ProjectPartner
-from ..selectors import project_visible
-from ..selectors_partners import partner_visible, partners_of, partners_with_staff
+from ..selectors.partners import partner_visible, partners_of, partners_with_staff
+from ..selectors.projects import project_visible
 from ..services import partners as services
 
 

@@ -15,7 +15,7 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import records_of
+from ..selectors.projects import records_of
 from ..services.codesign import (
     NAMED_WITHOUT_CONSENT,
     VISION_NOT_FIRST_PERSON,

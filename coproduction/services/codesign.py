@@ -24,7 +24,7 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import records_of
+from ..selectors.projects import records_of
 from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 # --- Rules shared by the forms, the API and the services ----------------------------------------

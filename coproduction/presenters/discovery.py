@@ -14,9 +14,9 @@ from django.urls import reverse
 from markupsafe import Markup, escape
 from qrcode.image.svg import SvgPathImage
 
-from .identifiers import identifier_labels
-from .models import CollectionLink, Response
-from .selectors_discovery import ThemeGroupTable
+from ..identifiers import identifier_labels
+from ..models import CollectionLink, Response
+from ..selectors.discovery import ThemeGroupTable
 
 HIDDEN_TEXT = "Hidden until the team removes identifying details"
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.access import Access
 from accounts.models import RoleGrant
 
-from .models import Project, ProjectPartner
-from .selectors_partners import PartnerWithStaff
+from ..models import Project, ProjectPartner
+from ..selectors.partners import PartnerWithStaff
 
 
 @dataclass

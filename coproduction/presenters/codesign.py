@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.access import Access
 
-from .models import (
+from ..models import (
     CandidateEvent,
     ChangeIdea,
     ChangeIdeaSession,
@@ -18,9 +18,9 @@ from .models import (
     Statement,
     TeamMember,
 )
-from .presenters_partners import attribution_rows
-from .selectors import records_of
-from .services.codesign import chosen_candidate, unmet_criteria
+from ..selectors.projects import records_of
+from ..services.codesign import chosen_candidate, unmet_criteria
+from .partners import attribution_rows
 
 VERDICT_COLOURS = {
     CriterionAssessment.Verdict.MET: "green",

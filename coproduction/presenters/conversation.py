@@ -15,11 +15,11 @@ from accounts.access import Access
 from alwaysevents.jinja2 import local_datetime
 from alwaysevents.models import AuditEvent
 
-from .forms.conversation import CommentForm, ReplyForm, ThreadStateForm
-from .mentions import MENTION_HINT, mentionable_names, render_comment_body
-from .models import Comment, Notification, Project
-from .selectors import records_of
-from .services.conversation import PROJECT_TARGETS, TARGET_MODELS, CommentTarget, comment_page_url
+from ..forms.conversation import CommentForm, ReplyForm, ThreadStateForm
+from ..mentions import MENTION_HINT, mentionable_names, render_comment_body
+from ..models import Comment, Notification, Project
+from ..selectors.projects import records_of
+from ..services.conversation import PROJECT_TARGETS, TARGET_MODELS, CommentTarget, comment_page_url
 
 Target = Comment.Target
 

@@ -8,7 +8,7 @@ from itertools import groupby
 
 from accounts.access import Access
 
-from .models import (
+from ..models import (
     ChangeIdea,
     ChangeIdeaDriver,
     Driver,
@@ -18,8 +18,8 @@ from .models import (
     Ramp,
     Statement,
 )
-from .presenters_partners import attribution_rows
-from .selectors import records_of
+from ..selectors.projects import records_of
+from .partners import attribution_rows
 
 STATUS_TAG_CLASSES = {
     PdsaCycle.Status.PLANNED: "nhsuk-tag--grey",

@@ -6,9 +6,9 @@ from functools import cached_property
 from accounts.access import Access
 from programmes.models import Phase
 
-from .forms.phases import ProgressOverrideForm
-from .models import ChecklistTick, Project
-from .progress import progress_score
+from ..forms.phases import ProgressOverrideForm
+from ..models import ChecklistTick, Project
+from ..progress import progress_score
 
 
 @dataclass

@@ -14,14 +14,14 @@ from accounts.access import Access
 from alwaysevents.tenancy import all_organisations, tenant_scope
 from measurement.spc import suppress
 
-from .about_you import (
+from ..about_you import (
     NOT_ANSWERED,
     NOT_ANSWERED_LABEL,
     Question,
     questions_asked,
 )
-from .models import CollectionLink, Project, Response, ResponseTheme, Theme
-from .selectors import records_of
+from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
+from .projects import records_of
 
 UNTAGGED = "untagged"
 QUOTES_PER_THEME = 3

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.tenancy import tenant_scope
 
-from . import models as co
-from .models import Project
+from .. import models as co
+from ..models import Project
 
 if TYPE_CHECKING:
     from measurement.aims import MeasureSummary
