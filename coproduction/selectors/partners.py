@@ -23,6 +23,11 @@ def partners_of(*, project) -> QuerySet[ProjectPartner]:
     )
 
 
+def partners_attributed(record) -> QuerySet[ProjectPartner]:
+    """The partners a session, change idea or PDSA cycle is attributed to, by site name."""
+    return record.partners.select_related("partner_organisation").order_by("site_name")
+
+
 def partner_visible(*, access: Access, project_id: uuid.UUID, partner_id: uuid.UUID) -> ProjectPartner:
     project = project_visible(access=access, project_id=project_id)
     try:
@@ -61,3 +66,8 @@ def organisations_to_partner(*, project) -> QuerySet[Organisation]:
         .select_related("system")
         .order_by("name")
     )
+
+
+def organisation_by_id(organisation_id: uuid.UUID) -> Organisation | None:
+    """Any organisation, for the services to judge whether it may partner a project."""
+    return Organisation.objects.filter(pk=organisation_id).first()
