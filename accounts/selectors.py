@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 from programmes.models import Cohort, Organisation, Programme
 
 from .access import Access

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from accounts.access import Access
-from coproduction.presenters import ProjectPresenter
+from coproduction.presenters.projects import ProjectPresenter
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 
 from .health import service_health
 from .presenters import HomePresenter

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated
 from coproduction.models import ProjectPartner
-from coproduction.selectors import project_visible
-from coproduction.selectors_partners import partners_of
+from coproduction.selectors.partners import partners_of
+from coproduction.selectors.projects import project_visible
 
 from .analysis import measure_analysis, site_analysis
 from .charts import chart_finding

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.access import Access
 from coproduction.models import ProjectPartner
-from coproduction.selectors_partners import partners_of
+from coproduction.selectors.partners import partners_of
 
 from .models import Measure
 from .periods import describe_period, is_period_start, period_start

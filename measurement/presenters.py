@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.access import Access
 from coproduction.models import ProjectPartner
-from coproduction.selectors_partners import partners_of
+from coproduction.selectors.partners import partners_of
 from programmes.models import Organisation
 
 from .analysis import (

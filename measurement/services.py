@@ -13,7 +13,7 @@ from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 from coproduction.models import Project, ProjectPartner
-from coproduction.selectors_partners import partners_of
+from coproduction.selectors.partners import partners_of
 
 from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark, StratumPoint
 from .points import PointError, PointInput, SiteCheck, current_period, require_data_entry, validate_point

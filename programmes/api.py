@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated, service_errors
-from coproduction.selectors import project_visible
+from coproduction.selectors.projects import project_visible
 
 from .models import CallAction, CoachingCall, MonthlyReturn
 from .selectors import call_visible, calls_of, coachable_projects, return_visible, returns_of

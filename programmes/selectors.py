@@ -15,7 +15,7 @@ from coproduction.models import (
     PdsaCycle,
     Project,
 )
-from coproduction.selectors import project_visible, projects_visible, record_visible, records_of
+from coproduction.selectors.projects import project_visible, projects_visible, record_visible, records_of
 from measurement.aims import aim_facts
 from measurement.models import Measure
 

@@ -44,7 +44,7 @@ from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations
 from coproduction.models import Comment, Project, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
 from measurement.equity_markers import equity_markers
 from measurement.models import Measure

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
-from coproduction.presenters import ProjectPresenter
-from coproduction.selectors import project_visible
+from coproduction.presenters.projects import ProjectPresenter
+from coproduction.selectors.projects import project_visible
 from reports.presenters import PackStatus
 
 from .forms import (

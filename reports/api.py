@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated
-from coproduction.selectors import project_visible
+from coproduction.selectors.projects import project_visible
 from programmes.selectors import call_visible
 
 from .downloads import report_file_response

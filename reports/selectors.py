@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.access import Access
 from coproduction.models import Comment, PdsaCycle, Project, ResponseTheme, Statement, TeamMember, Theme
-from coproduction.selectors import records_of
+from coproduction.selectors.projects import records_of
 from measurement.models import DataPoint, Measure
 from programmes.models import CallAction, CoachingCall, MonthlyReturn
 

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduction.presenters import ProjectPresenter
-from coproduction.selectors import project_visible
+from coproduction.presenters.projects import ProjectPresenter
+from coproduction.selectors.projects import project_visible
 from programmes.selectors import call_visible
 
 from .downloads import report_file_response

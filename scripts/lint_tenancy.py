@@ -1,7 +1,7 @@
-"""Fails when a view, API or task touches a tenant model's manager directly.
+"""Fails when a view, API, task or presenter touches a tenant model's manager directly.
 
-Views, APIs and tasks must read through selectors and write through services, which take an `Access` and
-run in a tenant scope. This reads their source (it runs nothing of theirs) and reports every
+Views, APIs, tasks and presenters must read through selectors and write through services, which take an
+`Access` and run in a tenant scope. This reads their source (it runs nothing of theirs) and reports every
 `<TenantModel>.objects`, `.unscoped` or `._default_manager` it finds, with the file and line.
 """
 
@@ -22,7 +22,7 @@ from django.apps import apps  # noqa: E402
 
 from alwaysevents.tenancy import TenantModel  # noqa: E402
 
-GUARDED_FILES = ("views.py", "api.py", "tasks.py")
+GUARDED_FILES = ("views.py", "api.py", "tasks.py", "presenters.py")
 MANAGER_NAMES = {"objects", "unscoped", "_default_manager", "_base_manager"}
 
 
@@ -34,7 +34,7 @@ def guarded_files() -> list[Path]:
     files = []
     for app in ("alwaysevents", "accounts", "programmes", "coproduction", "measurement", "reports"):
         for path in (ROOT / app).rglob("*.py"):
-            if path.name in GUARDED_FILES or path.parent.name in {"views", "api", "tasks"}:
+            if path.name in GUARDED_FILES or path.parent.name in {"views", "api", "tasks", "presenters"}:
                 files.append(path)
     return sorted(files)
 

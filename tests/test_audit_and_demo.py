@@ -16,7 +16,7 @@ from coproduction.models import (
     SessionPartner,
     TeamMember,
 )
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 from measurement.models import DataPoint, Measure
 from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation, Place
 

@@ -22,7 +22,7 @@ from alwaysevents.demo_national import (
 from alwaysevents.models import AuditEvent
 from alwaysevents.tenancy import TenantModel
 from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, ProjectPartner
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 from measurement.models import DataPoint, Measure
 from programmes.models import Organisation, Place
 

@@ -12,7 +12,6 @@ from alwaysevents.api import BaseApi, paginated, service_errors
 
 from ..models import (
     CandidateEvent,
-    ChangeIdeaSession,
     CoDesignSession,
     CriterionAssessment,
     Project,
@@ -21,7 +20,19 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import project_visible, record_visible, records_of
+from ..selectors.codesign import (
+    account_who_can_see,
+    candidate_assessments,
+    candidate_ids_from_session,
+    candidate_themes,
+    candidates_in_full,
+    change_idea_ids_from_session,
+    chosen_candidate,
+    session_attendees,
+    sessions_in_full,
+    statement_of_candidate,
+)
+from ..selectors.projects import project_visible, record_visible, records_of, records_with_ids
 from ..services import codesign as services
 
 PARTNERS_HELP = "Partners of the project it is attributed to (a partner's own staff: theirs when left out)."
@@ -33,7 +44,7 @@ def records_by_id(*, project: Project, model, ids, field: str) -> list | None:
     if ids is None:
         return None
     ids = set(ids)
-    found = list(records_of(project=project, model=model).filter(pk__in=ids))
+    found = list(records_with_ids(project=project, model=model, ids=ids))
     if len(found) != len(ids):
         raise serializers.ValidationError(
             {field: [f"Unknown {model._meta.verbose_name} id for this project"]}
@@ -85,7 +96,7 @@ class TeamMemberUpdateInput(serializers.Serializer):
 def _account(project: Project, user_id):
     if user_id is None:
         return None
-    user = services.users_who_can_see(project).filter(pk=user_id).first()
+    user = account_who_can_see(project=project, user_id=user_id)
     if user is None:
         raise serializers.ValidationError(
             {"user": ["Link only the account of someone who can see this project"]}
@@ -175,16 +186,14 @@ class SessionOutput(serializers.ModelSerializer):
         ]
 
     def get_attendees(self, session) -> list[str]:
-        return [str(member.pk) for member in session.attendees.all()]
+        return [str(member.pk) for member in session_attendees(session)]
 
     def get_candidates(self, session) -> list[str]:
         """The candidate events that came from this session."""
-        produced = records_of(project=session.project, model=CandidateEvent).filter(session=session)
-        return [str(pk) for pk in produced.values_list("pk", flat=True)]
+        return [str(pk) for pk in candidate_ids_from_session(session)]
 
     def get_change_ideas(self, session) -> list[str]:
-        links = records_of(project=session.project, model=ChangeIdeaSession).filter(session=session)
-        return [str(pk) for pk in links.values_list("change_idea_id", flat=True)]
+        return [str(pk) for pk in change_idea_ids_from_session(session)]
 
 
 class SessionInput(serializers.Serializer):
@@ -214,8 +223,7 @@ class SessionListApi(BaseApi):
     @extend_schema(responses=SessionOutput(many=True), operation_id="sessions_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        sessions = records_of(project=project, model=CoDesignSession).select_related("project")
-        return paginated(self, request, sessions.prefetch_related("attendees", "partners"), SessionOutput)
+        return paginated(self, request, sessions_in_full(project), SessionOutput)
 
     @extend_schema(request=SessionInput, responses={201: SessionOutput}, operation_id="sessions_create")
     def post(self, request, project_id):
@@ -310,13 +318,13 @@ class CandidateOutput(serializers.ModelSerializer):
         ]
 
     def get_themes(self, candidate) -> list[str]:
-        return [str(theme.pk) for theme in candidate.themes.all()]
+        return [str(theme.pk) for theme in candidate_themes(candidate)]
 
     def get_unmet_criteria(self, candidate) -> list[str]:
         """The criteria not yet assessed as met; a candidate can be chosen when this is empty."""
         met = {
             row.criterion
-            for row in candidate.assessments.all()
+            for row in candidate_assessments(candidate)
             if row.verdict == CriterionAssessment.Verdict.MET
         }
         return [value for value in CriterionAssessment.Criterion.values if value not in met]
@@ -358,19 +366,11 @@ def _session(project: Project, session_id):
     return records_by_id(project=project, model=CoDesignSession, ids=[session_id], field="session")[0]
 
 
-def _candidates(project: Project):
-    return (
-        records_of(project=project, model=CandidateEvent)
-        .select_related("project")
-        .prefetch_related("assessments", "themes")
-    )
-
-
 class CandidateListApi(BaseApi):
     @extend_schema(responses=CandidateOutput(many=True), operation_id="candidates_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        return paginated(self, request, _candidates(project), CandidateOutput)
+        return paginated(self, request, candidates_in_full(project), CandidateOutput)
 
     @extend_schema(request=CandidateInput, responses={201: CandidateOutput}, operation_id="candidates_create")
     def post(self, request, project_id):
@@ -531,8 +531,8 @@ class StatementApi(BaseApi):
     """The vision statement and SMART aim of the project's chosen Always Event."""
 
     def statement(self, project: Project) -> Statement:
-        candidate = services.chosen_candidate(project)
-        statement = records_of(project=project, model=Statement).filter(candidate=candidate).first()
+        candidate = chosen_candidate(project)
+        statement = statement_of_candidate(project=project, candidate=candidate)
         if candidate is None or statement is None:
             raise Http404("The chosen event has no statements yet")
         return statement

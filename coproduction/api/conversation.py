@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from alwaysevents.api import BaseApi, paginated
 
 from ..models import Comment, Notification
-from ..presenters_conversation import person_name
-from ..selectors import project_visible
+from ..presenters.conversation import person_name
+from ..selectors.conversation import threads_by_state, unread_only
+from ..selectors.projects import project_visible
 from ..services.conversation import (
     BODY_MAX_LENGTH,
     comment_create,
@@ -112,9 +113,7 @@ class ProjectCommentListApi(BaseApi):
                 project=project_visible(access=request.access, project_id=project_id)
             )
         resolved = {"all": None, "unresolved": False, "resolved": True}[data["status"]]
-        if resolved is not None:
-            threads = threads.filter(resolved_at__isnull=not resolved)
-        return paginated(self, request, threads, ThreadOutput)
+        return paginated(self, request, threads_by_state(threads, resolved=resolved), ThreadOutput)
 
     @extend_schema(
         request=CommentCreateInput,
@@ -257,7 +256,7 @@ class NotificationListApi(BaseApi):
         filters.is_valid(raise_exception=True)
         notifications = notifications_of(access=request.access)
         if filters.validated_data.get("unread"):
-            notifications = notifications.filter(read_at__isnull=True)
+            notifications = unread_only(notifications)
         return paginated(self, request, notifications, NotificationOutput)
 
 

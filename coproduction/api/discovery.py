@@ -10,18 +10,22 @@ from rest_framework.response import Response as ApiResponse
 
 from alwaysevents.api import BaseApi, Pagination, paginated, service_errors
 
-from ..models import CollectionLink, Response, ResponseTheme, Theme
-from ..presenters_discovery import public_url, text_is_visible
-from ..selectors import project_visible, record_visible, records_of
-from ..selectors_discovery import (
+from ..models import CollectionLink, Response, Theme
+from ..presenters.discovery import public_url, text_is_visible
+from ..selectors.discovery import (
     UNTAGGED,
     ResponseFilters,
     links_of,
+    merge_targets,
     questions_of_project,
+    response_count_of,
+    response_themes,
     responses_of,
+    tagged_count,
     theme_group_table,
     theme_summaries,
 )
+from ..selectors.projects import project_visible, record_of, record_visible, records_with_ids
 from ..services.discovery import (
     link_create,
     link_set_open,
@@ -85,7 +89,7 @@ class ResponseOutput(serializers.Serializer):
         return response.about_you if self.context["can_edit"] else None
 
     def get_themes(self, response) -> list[str]:
-        return [str(theme.pk) for theme in response.themes.all()]
+        return [str(theme.pk) for theme in response_themes(response)]
 
 
 class ResponseFilterInput(serializers.Serializer):
@@ -144,7 +148,7 @@ def _filters(project, query) -> ResponseFilters:
     theme = data.get("theme")
     if theme and theme != UNTAGGED:
         try:
-            theme = records_of(project=project, model=Theme).get(pk=theme)
+            theme = record_of(project=project, model=Theme, record_id=theme)
         except (Theme.DoesNotExist, ValidationError) as error:
             raise serializers.ValidationError({"theme": "No such theme in this project"}) from error
     return ResponseFilters(
@@ -213,7 +217,7 @@ class ResponseDetailApi(BaseApi):
         theme_ids = changes.pop("themes", None)
         themes = None
         if theme_ids is not None:
-            themes = list(records_of(project=response.project, model=Theme).filter(pk__in=theme_ids))
+            themes = list(records_with_ids(project=response.project, model=Theme, ids=theme_ids))
             if len(themes) != len(set(theme_ids)):
                 raise serializers.ValidationError({"themes": "Every theme must belong to this project"})
         if changes or themes is None:  # with no changes this only checks the version
@@ -325,14 +329,11 @@ class ThemeMergeApi(BaseApi):
     def get(self, request, project_id, theme_id):
         """What a merge would do: the theme, how many responses it tags, and the themes it can merge into."""
         theme = _theme(request, project_id, theme_id)
-        themes = records_of(project=theme.project, model=Theme)
         output = {
             "project": theme.project_id,
             "theme": theme,
-            "tagged_count": records_of(project=theme.project, model=ResponseTheme)
-            .filter(theme=theme)
-            .count(),
-            "targets": themes.exclude(pk=theme.pk).order_by("name"),
+            "tagged_count": tagged_count(theme=theme),
+            "targets": merge_targets(theme=theme),
         }
         return ApiResponse(ThemeMergeOutput(output).data)
 
@@ -343,7 +344,9 @@ class ThemeMergeApi(BaseApi):
         serializer = ThemeMergeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            target = records_of(project=source.project, model=Theme).get(pk=serializer.validated_data["into"])
+            target = record_of(
+                project=source.project, model=Theme, record_id=serializer.validated_data["into"]
+            )
         except Theme.DoesNotExist as error:
             raise serializers.ValidationError({"into": "No such theme in this project"}) from error
         try:
@@ -471,7 +474,7 @@ class LinkOutput(serializers.ModelSerializer):
 
     def get_response_count(self, link) -> int:
         count = getattr(link, "response_count", None)
-        return count if count is not None else link.responses.count()
+        return count if count is not None else response_count_of(link)
 
 
 class LinkInput(serializers.Serializer):

@@ -19,7 +19,8 @@ from ..models import (
     ProjectPartner,
     Ramp,
 )
-from ..selectors import project_visible, record_visible, records_of
+from ..selectors.improvement import change_ideas_in_full, cycle_in_full, cycles_in_full, drivers_by_parent
+from ..selectors.projects import project_visible, record_of, record_visible, records_of
 from ..services.improvement import (
     NEXT_STATUS,
     change_idea_create,
@@ -40,7 +41,7 @@ def _one(project: Project, model, record_id, field: str):
     if record_id is None:
         return None
     try:
-        record = records_of(project=project, model=model).get(pk=record_id)
+        record = record_of(project=project, model=model, record_id=record_id)
     except model.DoesNotExist as error:
         raise serializers.ValidationError(
             {field: [f"No such {model._meta.verbose_name} in this project"]}
@@ -87,8 +88,7 @@ class DriverListApi(BaseApi):
     @extend_schema(responses=DriverOutput(many=True), operation_id="drivers_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        drivers = records_of(project=project, model=Driver).order_by("parent_id", "order", "created_at")
-        return paginated(self, request, drivers, DriverOutput)
+        return paginated(self, request, drivers_by_parent(project), DriverOutput)
 
     @extend_schema(request=DriverCreateInput, responses={201: DriverOutput}, operation_id="drivers_create")
     def post(self, request, project_id):
@@ -191,9 +191,7 @@ class ChangeIdeaListApi(BaseApi):
     @extend_schema(responses=ChangeIdeaOutput(many=True), operation_id="change_ideas_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        ideas = records_of(project=project, model=ChangeIdea)
-        ideas = ideas.prefetch_related("drivers", "sessions", "partners")
-        return paginated(self, request, ideas, ChangeIdeaOutput)
+        return paginated(self, request, change_ideas_in_full(project), ChangeIdeaOutput)
 
     @extend_schema(
         request=ChangeIdeaCreateInput, responses={201: ChangeIdeaOutput}, operation_id="change_ideas_create"
@@ -390,19 +388,10 @@ class CycleAdvanceOutput(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField(), help_text="What must be recorded first.")
 
 
-def _cycles(project: Project):
-    return (
-        records_of(project=project, model=PdsaCycle)
-        .select_related("ramp")
-        .prefetch_related("questions", "partners")
-        .order_by("ramp__created_at", "number")
-    )
-
-
 def _cycle(request, project_id, cycle_id) -> PdsaCycle:
     project = project_visible(access=request.access, project_id=project_id)
     try:
-        cycle = _cycles(project).get(pk=cycle_id)
+        cycle = cycle_in_full(project=project, cycle_id=cycle_id)
     except PdsaCycle.DoesNotExist as error:
         raise Http404("No such PDSA cycle") from error
     cycle.project = project
@@ -414,7 +403,7 @@ class CycleListApi(BaseApi):
     @extend_schema(responses=CycleOutput(many=True), operation_id="pdsa_cycles_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
-        return paginated(self, request, _cycles(project), CycleOutput)
+        return paginated(self, request, cycles_in_full(project), CycleOutput)
 
     @extend_schema(request=CycleCreateInput, responses={201: CycleOutput}, operation_id="pdsa_cycles_create")
     def post(self, request, project_id):

@@ -13,11 +13,10 @@ from rest_framework.response import Response
 
 from accounts.models import Invitation, RoleGrant
 from alwaysevents.api import BaseApi, paginated
-from programmes.models import Organisation
 
 from ..models import ProjectPartner
-from ..selectors import project_visible
-from ..selectors_partners import partner_visible, partners_of, partners_with_staff
+from ..selectors.partners import organisation_by_id, partner_visible, partners_of, partners_with_staff
+from ..selectors.projects import project_visible
 from ..services import partners as services
 
 
@@ -89,7 +88,7 @@ class PartnerListApi(BaseApi):
         data = PartnerCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        organisation = Organisation.objects.filter(pk=values.pop("partner_organisation")).first()
+        organisation = organisation_by_id(values.pop("partner_organisation"))
         if organisation is None:
             raise serializers.ValidationError({"partner_organisation": ["No such organisation"]})
         try:

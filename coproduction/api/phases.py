@@ -5,8 +5,8 @@ from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi
 
-from ..presenters_phases import ProjectProgressPresenter
-from ..selectors import project_visible
+from ..presenters.phases import ProjectProgressPresenter
+from ..selectors.projects import project_visible
 
 
 class EvidenceOutput(serializers.Serializer):

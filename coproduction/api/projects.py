@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from alwaysevents.api import BaseApi, paginated
 
 from ..models import Project
-from ..selectors import project_visible, projects_visible
+from ..selectors.projects import project_visible, projects_visible
 
 
 class ProjectOutput(serializers.ModelSerializer):

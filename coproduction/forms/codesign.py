@@ -15,12 +15,12 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import records_of
+from ..selectors.codesign import users_who_can_see
+from ..selectors.projects import records_of
 from ..services.codesign import (
     NAMED_WITHOUT_CONSENT,
     VISION_NOT_FIRST_PERSON,
     named_without_consent,
-    users_who_can_see,
     vision_is_first_person,
 )
 from .attribution import add_partners_field, attributed_ids

@@ -4,7 +4,7 @@ from alwaysevents.forms import VersionedForm
 
 from ..about_you import PREFER_NOT_TO_SAY_LABEL, Question
 from ..models import CollectionLink, Project, Response, Theme
-from ..selectors_discovery import UNTAGGED, ResponseFilters, themes_of
+from ..selectors.discovery import UNTAGGED, ResponseFilters, themes_of
 
 STAFF_METHODS = [choice for choice in Response.Method.choices if choice[0] != Response.Method.PUBLIC_FORM]
 

@@ -7,7 +7,7 @@ from django import forms
 from alwaysevents.forms import VersionedForm
 
 from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle, Project
-from ..selectors import records_of
+from ..selectors.projects import records_of
 from .attribution import add_partners_field, attributed_ids
 
 QUESTION_ROWS = 3

@@ -18,7 +18,7 @@ from ..models import (
     ProjectPartner,
     SessionPartner,
 )
-from ..selectors import records_of
+from ..selectors.projects import records_of
 
 # The link table of each attributable record, and the link's field naming the record.
 LINKS = {

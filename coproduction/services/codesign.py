@@ -5,11 +5,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.access import Access
-from accounts.models import Role, RoleGrant, User
+from accounts.models import User
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 
@@ -24,7 +24,8 @@ from ..models import (
     TeamMember,
     Theme,
 )
-from ..selectors import records_of
+from ..selectors.codesign import chosen_candidate, users_who_can_see
+from ..selectors.projects import records_of
 from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 # --- Rules shared by the forms, the API and the services ----------------------------------------
@@ -47,20 +48,6 @@ def named_without_consent(*, role: str, name: str, consent_to_be_named: bool) ->
 def vision_is_first_person(vision: str) -> bool:
     text = vision.strip()
     return text.startswith(("I ", "I'", "I\u2019"))
-
-
-def users_who_can_see(project: Project) -> QuerySet[User]:
-    """Accounts a team member may be linked to: people whose grants let them see the project."""
-    cohort = project.enrolment.cohort
-    organisation = project.organisation
-    grants = RoleGrant.objects.filter(
-        Q(project=project)
-        | Q(role__in=[Role.ORGANISATION_ADMIN, Role.SYSTEM_VIEWER], organisation=organisation)
-        | Q(role=Role.SYSTEM_VIEWER, organisation_id=organisation.system_id)
-        | Q(role=Role.COACH, cohort=cohort)
-        | Q(role__in=[Role.COACH, Role.PROGRAMME_ADMIN], programme_id=cohort.programme_id)
-    )
-    return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("email")
 
 
 def unmet_criteria(candidate: CandidateEvent) -> list[str]:
@@ -476,10 +463,6 @@ STATEMENT_FIELDS = {
     "aim_by_when",
     "aim_time_window",
 }
-
-
-def chosen_candidate(project: Project) -> CandidateEvent | None:
-    return records_of(project=project, model=CandidateEvent).filter(chosen=True).first()
 
 
 def _check_statement(*, vision: str, aim_target_percent: int) -> None:

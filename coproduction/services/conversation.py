@@ -27,7 +27,7 @@ from alwaysevents.models import AuditEvent
 
 from ..mentions import mentioned_people, people_who_can_read_project
 from ..models import CandidateEvent, ChangeIdea, Comment, Notification, PdsaCycle, Project, Statement
-from ..selectors import project_visible, records_of
+from ..selectors.projects import project_visible, records_of
 
 Target = Comment.Target
 

@@ -17,8 +17,8 @@ from alwaysevents.tenancy import tenant_scope
 from ..about_you import check_answers, check_link_questions, questions_asked
 from ..identifiers import identifier_kinds
 from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
-from ..selectors import records_of
-from ..selectors_discovery import questions_of_project
+from ..selectors.discovery import questions_of_project
+from ..selectors.projects import records_of
 
 RESPONSE_FIELDS = {"method", "collected_on", "setting", "respondent", "text", "anything_else", "about_you"}
 THEME_FIELDS = {"name", "description"}

@@ -28,7 +28,7 @@ from ..models import (
     ProjectPartner,
     Ramp,
 )
-from ..selectors import records_of
+from ..selectors.projects import records_of
 from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 

@@ -1,6 +1,6 @@
 """Co-design pages: the team roster and its balance, co-design sessions, candidate Always Events screened on
 the four criteria, the chosen one, and its vision statement and SMART aim. Thin views: read through the
-selectors, write through coproduction.services.codesign, display through presenters_codesign."""
+selectors, write through coproduction.services.codesign, display through coproduction.presenters.codesign."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,8 +23,7 @@ from ..forms.codesign import (
     TeamMemberEditForm,
 )
 from ..models import CandidateEvent, CoDesignSession, TeamMember
-from ..presenters import ProjectPresenter
-from ..presenters_codesign import (
+from ..presenters.codesign import (
     CRITERIA_HEADINGS,
     CandidatePage,
     SessionPage,
@@ -33,7 +32,8 @@ from ..presenters_codesign import (
     candidate_rows,
     session_summaries,
 )
-from ..selectors import project_visible, record_visible
+from ..presenters.projects import ProjectPresenter
+from ..selectors.projects import project_visible, record_visible
 from ..services import codesign as services
 
 TEMPLATES = "coproduction/codesign/"

@@ -13,7 +13,7 @@ from alwaysevents.concurrency import StaleEdit
 
 from ..forms.conversation import CommentForm, ReplyForm, ThreadStateForm
 from ..models import Comment
-from ..presenters_conversation import (
+from ..presenters.conversation import (
     STATUS_FILTERS,
     CommentPagePresenter,
     NotificationPresenter,
@@ -22,7 +22,7 @@ from ..presenters_conversation import (
     paginate,
     pagination_links,
 )
-from ..selectors import project_visible
+from ..selectors.projects import project_visible
 from ..services.conversation import (
     comment_create,
     comment_page_url,

@@ -28,10 +28,9 @@ from ..forms.discovery import (
     ThemeMergeForm,
 )
 from ..models import CollectionLink, Response, ResponseTheme, Theme
-from ..presenters import ProjectPresenter
-from ..presenters_discovery import LinkPresenter, ResponsePresenter, ThemeGroupTablePresenter, page_query
-from ..selectors import project_visible, record_visible, records_of
-from ..selectors_discovery import (
+from ..presenters.discovery import LinkPresenter, ResponsePresenter, ThemeGroupTablePresenter, page_query
+from ..presenters.projects import ProjectPresenter
+from ..selectors.discovery import (
     flagged_count,
     links_of,
     questions_of_project,
@@ -40,6 +39,7 @@ from ..selectors_discovery import (
     theme_summaries,
     untagged_count,
 )
+from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.discovery import (
     link_create,
     link_set_open,

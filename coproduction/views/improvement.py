@@ -23,8 +23,7 @@ from ..forms.improvement import (
     RampForm,
 )
 from ..models import ChangeIdea, Driver, PdsaCycle, PdsaQuestion, Ramp
-from ..presenters import ProjectPresenter
-from ..presenters_improvement import (
+from ..presenters.improvement import (
     ChangeIdeaPresenter,
     CyclePresenter,
     DriverDiagram,
@@ -32,7 +31,8 @@ from ..presenters_improvement import (
     change_idea_rows,
     pdsa_timeline,
 )
-from ..selectors import project_visible, record_visible, records_of
+from ..presenters.projects import ProjectPresenter
+from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.improvement import (
     change_idea_create,
     change_idea_update,

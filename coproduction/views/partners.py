@@ -1,5 +1,5 @@
 """Partner organisations of a project: who works on it with the lead, their sites and their staff. Thin
-views over coproduction.selectors_partners and coproduction.services.partners."""
+views over coproduction.selectors.partners and coproduction.services.partners."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +12,10 @@ from accounts.models import Invitation
 from alwaysevents.forms import saved
 
 from ..forms.partners import PartnerCreateForm, PartnerEditForm, PartnerStaffForm
-from ..presenters import ProjectPresenter
-from ..presenters_partners import PartnerRow, PartnersPage
-from ..selectors import project_visible
-from ..selectors_partners import organisations_to_partner, partner_visible, partners_with_staff
+from ..presenters.partners import PartnerRow, PartnersPage
+from ..presenters.projects import ProjectPresenter
+from ..selectors.partners import organisations_to_partner, partner_visible, partners_with_staff
+from ..selectors.projects import project_visible
 from ..services import partners as services
 
 TEMPLATES = "coproduction/partners/"

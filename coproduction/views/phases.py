@@ -11,9 +11,9 @@ from alwaysevents.forms import saved
 from programmes.models import ChecklistItem
 
 from ..forms.phases import PhaseMoveForm, ProgressOverrideForm
-from ..presenters_phases import PhaseBoard, ProjectProgressPresenter
+from ..presenters.phases import PhaseBoard, ProjectProgressPresenter
 from ..progress import with_evidence
-from ..selectors import project_visible, projects_visible
+from ..selectors.projects import project_visible, projects_visible
 from ..services.phases import checklist_item_toggle, progress_score_override_set, project_move_phase
 
 

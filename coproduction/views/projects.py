@@ -10,8 +10,8 @@ from alwaysevents.concurrency import StaleEdit
 from alwaysevents.page_cache import cached_page, page_key
 
 from ..forms.projects import ProjectForm
-from ..presenters import ProjectOverview, ProjectPresenter
-from ..selectors import project_journey, project_visible, projects_visible
+from ..presenters.projects import ProjectOverview, ProjectPresenter
+from ..selectors.projects import project_journey, project_visible, projects_visible
 from ..services.projects import project_update
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.discovery import HONEYPOT_FIELD, PUBLIC_RESPONDENTS, PublicResponseForm
-from ..selectors_discovery import collection_link_for_code, public_questions_of
+from ..selectors.discovery import collection_link_for_code, public_questions_of
 from ..services.discovery import LinkClosed, public_rate_limited, public_response_submit
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.access import Access
-from coproduction.selectors import projects_visible
+from coproduction.selectors.projects import projects_visible
 from programmes.models import Organisation
 
 # persona: (read A, edit A, comment on A, read B)

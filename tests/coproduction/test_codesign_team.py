@@ -5,7 +5,7 @@ from django.urls import reverse
 from accounts.access import Access
 from alwaysevents.models import AuditEvent
 from coproduction.models import TeamMember
-from coproduction.presenters_codesign import TeamBalance
+from coproduction.presenters.codesign import TeamBalance
 from coproduction.services.codesign import team_member_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coproduction.urls_codesign")]

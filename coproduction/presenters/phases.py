@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from accounts.access import Access
-from programmes.models import Phase
 
-from .forms.phases import ProgressOverrideForm
-from .models import ChecklistTick, Project
-from .progress import progress_score
+from ..forms.phases import ProgressOverrideForm
+from ..models import Project
+from ..progress import progress_score
+from ..selectors.phases import checklist_items_of, phases_of_programme, ticked_item_ids
 
 
 @dataclass
@@ -28,15 +28,13 @@ class ProjectProgressPresenter:
                 if phase.pk == current.pk
                 else "to do",
             }
-            for phase in Phase.objects.filter(programme_id=current.programme_id).order_by("order")
+            for phase in phases_of_programme(current.programme_id)
         ]
 
     @cached_property
     def checklist(self) -> list[dict]:
-        ticked = set(ChecklistTick.objects.filter(project=self.project).values_list("item_id", flat=True))
-        return [
-            {"item": item, "done": item.pk in ticked} for item in self.project.phase.checklist_items.all()
-        ]
+        ticked = ticked_item_ids(self.project)
+        return [{"item": item, "done": item.pk in ticked} for item in checklist_items_of(self.project.phase)]
 
     @property
     def checklist_complete(self) -> bool:

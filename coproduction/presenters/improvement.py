@@ -8,18 +8,23 @@ from itertools import groupby
 
 from accounts.access import Access
 
-from .models import (
-    ChangeIdea,
-    ChangeIdeaDriver,
-    Driver,
-    PdsaCycle,
-    PdsaQuestion,
-    Project,
-    Ramp,
-    Statement,
+from ..models import ChangeIdea, Driver, PdsaCycle, PdsaQuestion, Project, Ramp
+from ..selectors.improvement import (
+    aim_statement_of,
+    cycle_counts_by_idea,
+    cycles_of_ramp,
+    cycles_with_ideas,
+    driver_counts_by_idea,
+    driver_idea_links,
+    drivers_in_order,
+    drivers_of_idea,
+    has_later_cycle,
+    questions_of_cycle,
+    ramps_of_idea,
+    sessions_of_idea,
 )
-from .presenters_partners import attribution_rows
-from .selectors import records_of
+from ..selectors.projects import records_of
+from .partners import attribution_rows
 
 STATUS_TAG_CLASSES = {
     PdsaCycle.Status.PLANNED: "nhsuk-tag--grey",
@@ -33,12 +38,6 @@ IDEA_TAG_CLASSES = {
     ChangeIdea.Status.ADOPTED: "nhsuk-tag--green",
     ChangeIdea.Status.ABANDONED: "nhsuk-tag--red",
 }
-
-
-def statement_of(project: Project) -> Statement | None:
-    """The chosen event's statements, which hold the project's aim."""
-    statements = records_of(project=project, model=Statement).select_related("candidate")
-    return statements.filter(candidate__chosen=True).first() or statements.first()
 
 
 def idea_tag(idea: ChangeIdea) -> dict:
@@ -215,13 +214,12 @@ class DriverDiagram:
     def __init__(self, project: Project, access: Access):
         self.project = project
         self.access = access
-        self.statement = statement_of(project)
-        drivers = list(records_of(project=project, model=Driver).order_by("order", "created_at"))
+        self.statement = aim_statement_of(project)
+        drivers = list(drivers_in_order(project))
         ideas = {idea.pk: idea for idea in records_of(project=project, model=ChangeIdea)}
         ideas_of: dict = {}
         linked = set()
-        links = records_of(project=project, model=ChangeIdeaDriver).values_list("driver_id", "change_idea_id")
-        for driver_id, idea_id in links:
+        for driver_id, idea_id in driver_idea_links(project):
             ideas_of.setdefault(driver_id, []).append(ideas[idea_id])
             linked.add(idea_id)
         nodes = {
@@ -288,15 +286,15 @@ class ChangeIdeaPresenter:
 
     @property
     def drivers(self) -> list[Driver]:
-        return list(self.idea.drivers.select_related("parent").order_by("parent__order", "order"))
+        return list(drivers_of_idea(self.idea))
 
     @property
     def sessions(self) -> list:
-        return list(self.idea.sessions.order_by("-held_on"))
+        return list(sessions_of_idea(self.idea))
 
     @property
     def ramps(self) -> list["RampPresenter"]:
-        ramps = records_of(project=self.project, model=Ramp).filter(change_idea=self.idea)
+        ramps = ramps_of_idea(project=self.project, idea=self.idea)
         return [RampPresenter(ramp, self.access, idea=self.idea) for ramp in ramps]
 
     def summary_rows(self) -> list[dict]:
@@ -311,16 +309,8 @@ class ChangeIdeaPresenter:
 
 def change_idea_rows(project: Project) -> list[dict]:
     ideas = records_of(project=project, model=ChangeIdea)
-    driver_counts: dict = {}
-    for idea_id in records_of(project=project, model=ChangeIdeaDriver).values_list(
-        "change_idea_id", flat=True
-    ):
-        driver_counts[idea_id] = driver_counts.get(idea_id, 0) + 1
-    cycle_counts: dict = {}
-    for idea_id in records_of(project=project, model=PdsaCycle).values_list(
-        "ramp__change_idea_id", flat=True
-    ):
-        cycle_counts[idea_id] = cycle_counts.get(idea_id, 0) + 1
+    driver_counts = driver_counts_by_idea(project)
+    cycle_counts = cycle_counts_by_idea(project)
     return [
         {
             "idea": idea,
@@ -351,7 +341,6 @@ class RampPresenter:
 
     @property
     def cycles(self) -> list[dict]:
-        cycles = records_of(project=self.project, model=PdsaCycle).filter(ramp=self.ramp).order_by("number")
         return [
             {
                 "cycle": cycle,
@@ -359,7 +348,7 @@ class RampPresenter:
                 "dates": date_range(cycle),
                 "decision": cycle.get_act_decision_display() or "Not decided yet",
             }
-            for cycle in cycles
+            for cycle in cycles_of_ramp(project=self.project, ramp=self.ramp)
         ]
 
 
@@ -389,7 +378,7 @@ class CyclePresenter:
 
     @property
     def questions(self) -> list[PdsaQuestion]:
-        return list(records_of(project=self.project, model=PdsaQuestion).filter(cycle=self.cycle))
+        return list(questions_of_cycle(project=self.project, cycle=self.cycle))
 
     @property
     def advance_label(self) -> str | None:
@@ -401,11 +390,7 @@ class CyclePresenter:
 
     @property
     def is_latest_in_ramp(self) -> bool:
-        return (
-            not records_of(project=self.project, model=PdsaCycle)
-            .filter(ramp_id=self.cycle.ramp_id, number__gt=self.cycle.number)
-            .exists()
-        )
+        return not has_later_cycle(project=self.project, cycle=self.cycle)
 
     @property
     def can_start_next(self) -> bool:
@@ -448,9 +433,9 @@ class TimelineMonth:
 
 def pdsa_timeline(project: Project) -> list[TimelineMonth]:
     """Every cycle of the project by the date it starts, grouped by month; unscheduled cycles last."""
-    cycles = records_of(project=project, model=PdsaCycle).select_related("ramp__change_idea")
     ordered = sorted(
-        cycles, key=lambda c: (c.starts_on is None, c.starts_on or date.min, c.ramp.title, c.number)
+        cycles_with_ideas(project),
+        key=lambda c: (c.starts_on is None, c.starts_on or date.min, c.ramp.title, c.number),
     )
     months = []
     for month, group in groupby(ordered, key=lambda c: c.starts_on and c.starts_on.replace(day=1)):

@@ -14,9 +14,9 @@ from django.urls import reverse
 from markupsafe import Markup, escape
 from qrcode.image.svg import SvgPathImage
 
-from .identifiers import identifier_labels
-from .models import CollectionLink, Response
-from .selectors_discovery import ThemeGroupTable
+from ..identifiers import identifier_labels
+from ..models import CollectionLink, Response
+from ..selectors.discovery import ThemeGroupTable, response_themes
 
 HIDDEN_TEXT = "Hidden until the team removes identifying details"
 
@@ -56,7 +56,7 @@ class ResponsePresenter:
 
     @property
     def theme_names(self) -> list[str]:
-        return [theme.name for theme in self.response.themes.all()]
+        return [theme.name for theme in response_themes(self.response)]
 
     @property
     def summary(self) -> str:

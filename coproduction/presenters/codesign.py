@@ -8,19 +8,28 @@ from django.urls import reverse
 
 from accounts.access import Access
 
-from .models import (
+from ..models import (
     CandidateEvent,
-    ChangeIdea,
-    ChangeIdeaSession,
     CoDesignSession,
     CriterionAssessment,
     Project,
     Statement,
     TeamMember,
 )
-from .presenters_partners import attribution_rows
-from .selectors import records_of
-from .services.codesign import chosen_candidate, unmet_criteria
+from ..selectors.codesign import (
+    candidate_assessments,
+    candidate_themes,
+    candidates_from_session,
+    candidates_with_screening,
+    change_ideas_from_session,
+    chosen_candidate,
+    session_attendees,
+    sessions_with_attendees,
+    statement_of_candidate,
+)
+from ..selectors.projects import records_of
+from ..services.codesign import unmet_criteria
+from .partners import attribution_rows
 
 VERDICT_COLOURS = {
     CriterionAssessment.Verdict.MET: "green",
@@ -176,8 +185,7 @@ class SessionSummary:
 
 
 def session_summaries(project: Project) -> list[SessionSummary]:
-    sessions = records_of(project=project, model=CoDesignSession).prefetch_related("attendees")
-    return [SessionSummary(session) for session in sessions]
+    return [SessionSummary(session) for session in sessions_with_attendees(project)]
 
 
 @dataclass
@@ -195,7 +203,7 @@ class SessionPage:
 
     @cached_property
     def attendees(self) -> list[TeamMember]:
-        return list(self.session.attendees.all())
+        return list(session_attendees(self.session))
 
     @property
     def balance(self) -> TeamBalance:
@@ -216,19 +224,14 @@ class SessionPage:
 
     @cached_property
     def candidates(self) -> list[dict]:
-        rows = records_of(project=self.project, model=CandidateEvent).filter(session=self.session)
         return [
             {"title": row.title, "url": _url("candidate_detail", self.project, candidate_id=row.pk)}
-            for row in rows
+            for row in candidates_from_session(self.session)
         ]
 
     @cached_property
     def change_ideas(self) -> list[str]:
-        links = records_of(project=self.project, model=ChangeIdeaSession).filter(session=self.session)
-        ideas = records_of(project=self.project, model=ChangeIdea).filter(
-            pk__in=links.values("change_idea_id")
-        )
-        return [idea.title for idea in ideas]
+        return [idea.title for idea in change_ideas_from_session(self.session)]
 
 
 # --- Candidates ----------------------------------------------------------------------------------
@@ -240,7 +243,7 @@ class CandidateRow:
 
     @cached_property
     def _assessments(self) -> dict[str, CriterionAssessment]:
-        return {assessment.criterion: assessment for assessment in self.candidate.assessments.all()}
+        return {assessment.criterion: assessment for assessment in candidate_assessments(self.candidate)}
 
     @property
     def title(self) -> str:
@@ -285,8 +288,7 @@ class CandidateRow:
 
 
 def candidate_rows(project: Project) -> list[CandidateRow]:
-    candidates = records_of(project=project, model=CandidateEvent).prefetch_related("assessments")
-    return [CandidateRow(candidate) for candidate in candidates]
+    return [CandidateRow(candidate) for candidate in candidates_with_screening(project)]
 
 
 CRITERIA_HEADINGS = [label for _value, label in CriterionAssessment.Criterion.choices]
@@ -311,7 +313,7 @@ class CandidatePage:
 
     def summary_rows(self) -> list[dict]:
         session = self.candidate.session
-        themes = ", ".join(theme.name for theme in self.candidate.themes.all())
+        themes = ", ".join(theme.name for theme in candidate_themes(self.candidate))
         return _rows(
             [
                 ("Description", self.candidate.description),
@@ -322,7 +324,7 @@ class CandidatePage:
 
     def assessments(self) -> list[dict]:
         """The screening, read-only, for people who cannot edit it."""
-        by_criterion = {assessment.criterion: assessment for assessment in self.candidate.assessments.all()}
+        by_criterion = {row.criterion: row for row in candidate_assessments(self.candidate)}
         rows = []
         for criterion, label in CriterionAssessment.Criterion.choices:
             assessment = by_criterion.get(criterion)
@@ -366,7 +368,7 @@ class StatementPage:
     def statement(self) -> Statement | None:
         if self.candidate is None:
             return None
-        return records_of(project=self.project, model=Statement).filter(candidate=self.candidate).first()
+        return statement_of_candidate(project=self.project, candidate=self.candidate)
 
     @property
     def can_edit(self) -> bool:

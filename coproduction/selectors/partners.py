@@ -10,8 +10,8 @@ from accounts.access import Access
 from accounts.models import Role, RoleGrant
 from programmes.models import Organisation
 
-from .models import ProjectPartner
-from .selectors import project_visible
+from ..models import ProjectPartner
+from .projects import project_visible
 
 
 def partners_of(*, project) -> QuerySet[ProjectPartner]:
@@ -21,6 +21,11 @@ def partners_of(*, project) -> QuerySet[ProjectPartner]:
         .select_related("partner_organisation")
         .order_by("site_name")
     )
+
+
+def partners_attributed(record) -> QuerySet[ProjectPartner]:
+    """The partners a session, change idea or PDSA cycle is attributed to, by site name."""
+    return record.partners.select_related("partner_organisation").order_by("site_name")
 
 
 def partner_visible(*, access: Access, project_id: uuid.UUID, partner_id: uuid.UUID) -> ProjectPartner:
@@ -61,3 +66,8 @@ def organisations_to_partner(*, project) -> QuerySet[Organisation]:
         .select_related("system")
         .order_by("name")
     )
+
+
+def organisation_by_id(organisation_id: uuid.UUID) -> Organisation | None:
+    """Any organisation, for the services to judge whether it may partner a project."""
+    return Organisation.objects.filter(pk=organisation_id).first()

@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.access import Access
 from accounts.models import RoleGrant
 
-from .models import Project, ProjectPartner
-from .selectors_partners import PartnerWithStaff
+from ..models import Project, ProjectPartner
+from ..selectors.partners import PartnerWithStaff, partners_attributed
 
 
 @dataclass
@@ -89,11 +89,10 @@ class PartnersPage:
 
 def attribution_rows(record) -> list[tuple[str, str]]:
     """A "Partners" summary row for a session, idea or cycle attributed to partners; none when it is not."""
-    partners = record.partners.select_related("partner_organisation").order_by("site_name")
     names = [
         partner.site_name
         if partner.site_name == partner.partner_organisation.name
         else f"{partner.site_name} ({partner.partner_organisation.name})"
-        for partner in partners
+        for partner in partners_attributed(record)
     ]
     return [("Partners", ", ".join(names))] if names else []

@@ -14,14 +14,14 @@ from accounts.access import Access
 from alwaysevents.tenancy import all_organisations, tenant_scope
 from measurement.spc import suppress
 
-from .about_you import (
+from ..about_you import (
     NOT_ANSWERED,
     NOT_ANSWERED_LABEL,
     Question,
     questions_asked,
 )
-from .models import CollectionLink, Project, Response, ResponseTheme, Theme
-from .selectors import records_of
+from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
+from .projects import records_of
 
 UNTAGGED = "untagged"
 QUOTES_PER_THEME = 3
@@ -63,8 +63,23 @@ def flagged_count(*, project: Project) -> int:
     return records_of(project=project, model=Response).exclude(identifier_flags=[]).count()
 
 
+def response_themes(response: Response) -> QuerySet[Theme]:
+    """The themes a response is tagged with (from the prefetch when it was listed by `responses_of`)."""
+    return response.themes.all()
+
+
 def themes_of(*, project: Project) -> QuerySet[Theme]:
     return records_of(project=project, model=Theme).order_by("name")
+
+
+def tagged_count(*, theme: Theme) -> int:
+    """How many responses the theme tags."""
+    return records_of(project=theme.project, model=ResponseTheme).filter(theme=theme).count()
+
+
+def merge_targets(*, theme: Theme) -> QuerySet[Theme]:
+    """The project's other themes, which this one can be merged into, by name."""
+    return records_of(project=theme.project, model=Theme).exclude(pk=theme.pk).order_by("name")
 
 
 @dataclass
@@ -105,6 +120,11 @@ def links_of(*, project: Project) -> QuerySet[CollectionLink]:
         .annotate(response_count=Count("responses"))
         .order_by("-created_at")
     )
+
+
+def response_count_of(link: CollectionLink) -> int:
+    """How many responses came through the link: for a link not read through `links_of`, which counts them."""
+    return link.responses.count()
 
 
 def questions_of_project(*, project: Project) -> list[Question]:

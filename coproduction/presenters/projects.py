@@ -13,9 +13,9 @@ from measurement.models import Measure
 from measurement.periods import describe_period
 from measurement.sparklines import sparkline_description, sparkline_svg
 
-from . import models as co
-from .models import Project
-from .selectors import ProjectJourney
+from .. import models as co
+from ..models import Project
+from ..selectors.projects import ProjectJourney
 
 
 @dataclass

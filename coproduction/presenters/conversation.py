@@ -15,11 +15,11 @@ from accounts.access import Access
 from alwaysevents.jinja2 import local_datetime
 from alwaysevents.models import AuditEvent
 
-from .forms.conversation import CommentForm, ReplyForm, ThreadStateForm
-from .mentions import MENTION_HINT, mentionable_names, render_comment_body
-from .models import Comment, Notification, Project
-from .selectors import records_of
-from .services.conversation import PROJECT_TARGETS, TARGET_MODELS, CommentTarget, comment_page_url
+from ..forms.conversation import CommentForm, ReplyForm, ThreadStateForm
+from ..mentions import MENTION_HINT, mentionable_names, render_comment_body
+from ..models import Comment, Notification, Project
+from ..selectors.projects import records_with_ids
+from ..services.conversation import PROJECT_TARGETS, TARGET_MODELS, CommentTarget, comment_page_url
 
 Target = Comment.Target
 
@@ -260,7 +260,7 @@ def thread_labels(*, project: Project, threads: list[Comment]) -> dict:
             ids_by_kind[thread.target].add(thread.target_id)
     records = {}
     for kind, ids in ids_by_kind.items():
-        for record in records_of(project=project, model=TARGET_MODELS[kind]).filter(pk__in=ids):
+        for record in records_with_ids(project=project, model=TARGET_MODELS[kind], ids=ids):
             records[(kind, record.pk)] = record
     return {
         thread.pk: target_label(thread.target, records.get((thread.target, thread.target_id)))
@@ -467,7 +467,7 @@ def activity_entries(*, project: Project, page: Page) -> list[ActivityEntry]:
     comment_ids = [event.object_id for event in events if event.object_type == "coproduction.comment"]
     comments = {
         str(comment.pk): comment
-        for comment in records_of(project=project, model=Comment).filter(pk__in=comment_ids)
+        for comment in records_with_ids(project=project, model=Comment, ids=comment_ids)
     }
     return [
         ActivityEntry(

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.tenancy import tenant_scope
 
-from . import models as co
-from .models import Project
+from .. import models as co
+from ..models import Project
 
 if TYPE_CHECKING:
     from measurement.aims import MeasureSummary
@@ -108,13 +108,23 @@ def records_of[RecordT: Model](*, project: Project, model: type[RecordT]) -> Que
     return model.objects.filter(organisation_id=project.organisation_id, project=project)
 
 
+def record_of[RecordT: Model](*, project: Project, model: type[RecordT], record_id) -> RecordT:
+    """One of a project's records; `model.DoesNotExist` when the id is not one of its records of that kind."""
+    return records_of(project=project, model=model).get(pk=record_id)
+
+
+def records_with_ids[RecordT: Model](*, project: Project, model: type[RecordT], ids) -> QuerySet[RecordT]:
+    """A project's records of one kind among these ids: another project's ids match nothing."""
+    return records_of(project=project, model=model).filter(pk__in=ids)
+
+
 def record_visible[RecordT: Model](
     *, access: Access, project_id: uuid.UUID, model: type[RecordT], record_id: uuid.UUID
 ) -> RecordT:
     """One record of a visible project, or Http404: a record id from another project is never found."""
     project = project_visible(access=access, project_id=project_id)
     try:
-        record = records_of(project=project, model=model).get(pk=record_id)
+        record = record_of(project=project, model=model, record_id=record_id)
     except (model.DoesNotExist, ValueError) as error:
         raise Http404(f"No such {model._meta.verbose_name}") from error
     record.project = project  # already loaded, with its access-relevant relations
