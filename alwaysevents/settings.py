@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "coproduction",
     "measurement",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

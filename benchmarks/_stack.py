@@ -78,8 +78,8 @@ def prepare_national(*, reseed: bool = False):
     from django.core.management import call_command
     from django.db import connection
 
-    from alwaysevents.demo_national import national_programme, seed_national
     from alwaysevents.tenancy import all_organisations
+    from demo.national import national_programme, seed_national
 
     call_command("migrate", verbosity=0)
     with all_organisations(reason="benchmark set-up reads whether the national data is there"):

@@ -53,8 +53,8 @@ def readers() -> dict:
     from django.db.models import Count
 
     from accounts.models import RoleGrant, User
-    from alwaysevents.demo_national import EMAIL_DOMAIN, national_programme
     from alwaysevents.tenancy import all_organisations
+    from demo.national import EMAIL_DOMAIN, national_programme
     from programmes.models import Cohort, Organisation
 
     with all_organisations(reason="the benchmark picks its readers"):
@@ -110,8 +110,8 @@ class Writer(threading.Thread):
     @staticmethod
     def _pick() -> list:
         from accounts.models import RoleGrant
-        from alwaysevents.demo_national import EMAIL_DOMAIN
         from alwaysevents.tenancy import all_organisations
+        from demo.national import EMAIL_DOMAIN
         from measurement.models import DataPoint, Measure
 
         with all_organisations(reason="the benchmark's writer picks its measures"):
@@ -261,9 +261,9 @@ def scale_largest_cohort(factor: int) -> int:
     from django.db import transaction
     from django.db.models import Count
 
-    from alwaysevents.demo_national import national_programme
     from alwaysevents.tenancy import all_organisations
     from coproduction.models import Project
+    from demo.national import national_programme
     from measurement.models import DataPoint, Measure
     from programmes.models import Cohort
     from programmes.services_dashboards import dashboard_entries_rebuild
@@ -318,8 +318,8 @@ def scaled_figure(database_url: str, redis_url: str) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from alwaysevents.demo_national import national_programme, seed_national
     from alwaysevents.tenancy import all_organisations
+    from demo.national import national_programme, seed_national
 
     call_command("migrate", verbosity=0)
     with all_organisations(reason="the benchmark reads whether its scaled data is there"):

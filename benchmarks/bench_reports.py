@@ -55,9 +55,9 @@ def picked() -> dict:
     from django.db.models import Count
 
     from accounts.models import User
-    from alwaysevents.demo_national import EMAIL_DOMAIN
     from alwaysevents.tenancy import all_organisations
     from coproduction.models import Project
+    from demo.national import EMAIL_DOMAIN
     from programmes.models import Organisation
 
     with all_organisations(reason="benchmark set-up picks its reports"):

@@ -51,9 +51,9 @@ def targets():
     from django.db.models import Count, Q
 
     from accounts.models import User
-    from alwaysevents.demo_national import EMAIL_DOMAIN, national_programme
     from alwaysevents.tenancy import all_organisations
     from coproduction.models import Project
+    from demo.national import EMAIL_DOMAIN, national_programme
     from programmes.models import Cohort, Organisation
 
     with all_organisations(reason="benchmark set-up picks its pages"):

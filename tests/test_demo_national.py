@@ -10,7 +10,11 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
-from alwaysevents.demo_national import (
+from alwaysevents.models import AuditEvent
+from alwaysevents.tenancy import TenantModel
+from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, ProjectPartner
+from coproduction.selectors.projects import projects_visible
+from demo.national import (
     EMAIL_DOMAIN,
     PARTNERED_EVERY,
     SYSTEM_WIDE_SHARE,
@@ -19,10 +23,6 @@ from alwaysevents.demo_national import (
     Plan,
     seed_national,
 )
-from alwaysevents.models import AuditEvent
-from alwaysevents.tenancy import TenantModel
-from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, ProjectPartner
-from coproduction.selectors.projects import projects_visible
 from measurement.models import DataPoint, Measure
 from programmes.models import Organisation, Place
 

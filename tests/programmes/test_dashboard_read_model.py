@@ -877,7 +877,7 @@ def test_a_reader_repairs_the_entries_the_beat_task_has_not_got_to(world, system
 
 
 def test_seeding_the_demo_builds_the_entries_a_bulk_load_left_out(world, system_scope):
-    from alwaysevents.demo import seed_demo
+    from demo.seed import seed_demo
 
     read_models.flush()
     DashboardEntry.objects.filter(project=world.project_b).delete()

@@ -11,10 +11,12 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import role_grant_create
-from coproduction.demo import seed_equity_cycles, seed_integrated_care, seed_journeys
+from alwaysevents.audit import audit
+from alwaysevents.tenancy import all_organisations
 from coproduction.models import Project, ProjectPartner
-from measurement.demo import seed_measures, seed_site_measures, seed_stratified_measures
-from programmes.demo import seed_coaching
+from demo.coproduction import seed_equity_cycles, seed_integrated_care, seed_journeys
+from demo.measurement import seed_measures, seed_site_measures, seed_stratified_measures
+from demo.programmes import seed_coaching
 from programmes.models import (
     Cohort,
     Enrolment,
@@ -27,9 +29,6 @@ from programmes.models import (
 )
 from programmes.services import programme_create
 from programmes.services_dashboards import dashboard_entries_refresh_expired
-
-from .audit import audit
-from .tenancy import all_organisations
 
 JOB = "seed_demo"
 PROGRAMME_NAME = "Always Events national programme"

@@ -13,11 +13,10 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import all_organisations
-from coproduction.demo import SOUTH_TYNESIDE_SECOND_RAMP
-
-from .models import DataPoint, Measure
-from .services import stratum_points_upsert
-from .strata import StratumInput
+from demo.coproduction import SOUTH_TYNESIDE_SECOND_RAMP
+from measurement.models import DataPoint, Measure
+from measurement.services import stratum_points_upsert
+from measurement.strata import StratumInput
 
 JOB = "seed_demo"
 FIRST_WEEK = date(2026, 2, 16)
@@ -147,7 +146,7 @@ JOINT_REVIEWS_FROM = date(2026, 8, 3)  # the first joint-review PDSA cycle
 
 
 def seed_site_measures(projects: dict, partners: dict) -> None:
-    """`partners` are keyed as in alwaysevents.demo (project key/organisation key). Runs once."""
+    """`partners` are keyed as in demo.seed (project key/organisation key). Runs once."""
     with all_organisations(reason="the demo seed builds the partner sites' measures"):
         manchester = projects["manchester"]
         if Measure.objects.filter(project=manchester).exists():

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from alwaysevents.demo import USERS, seed_demo
-from alwaysevents.demo_national import EMAIL_DOMAIN, AlreadySeeded, seed_national
+from demo.national import EMAIL_DOMAIN, AlreadySeeded, seed_national
+from demo.seed import USERS, seed_demo
 
 
 class Command(BaseCommand):

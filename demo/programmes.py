@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from alwaysevents.audit import audit
 from coproduction.models import Project
-
-from .models import CallAction, CoachingCall, MonthlyReturn
-from .selectors import previous_month, return_figures
+from programmes.models import CallAction, CoachingCall, MonthlyReturn
+from programmes.selectors import previous_month, return_figures
 
 JOB = "seed_demo"
 

@@ -11,8 +11,7 @@ from datetime import date, timedelta
 
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import all_organisations
-
-from . import models as co
+from coproduction import models as co
 
 JOB = "seed_demo"
 
@@ -93,7 +92,7 @@ CHOSEN_EVENT = "I will always be able to find my way to the children's outpatien
 
 
 def seed_journeys(projects: dict, users: dict) -> None:
-    """`projects` and `users` are the demo world's, keyed as in alwaysevents.demo."""
+    """`projects` and `users` are the demo world's, keyed as in demo.seed."""
     with all_organisations(reason="the demo seed builds every organisation's co-production records"):
         rnoh = projects["rnoh"]
         if co.Theme.objects.filter(project=rnoh).exists():
@@ -459,7 +458,7 @@ def seed_integrated_care(projects: dict, partners: dict, users: dict) -> None:
     belong to the council's social workers and the care agency together; Derbyshire's Community Frailty Model
     tested by each Place Alliance; South Tyneside's team with its council and a peer support charity. Runs
     once: a second run finds Somerset's partner session and adds nothing. `partners` are keyed as in
-    alwaysevents.demo (project key/organisation key)."""
+    demo.seed (project key/organisation key)."""
     with all_organisations(reason="the demo seed builds the partners' co-production records"):
         if co.SessionPartner.objects.filter(project=projects["somerset"]).exists():
             return
@@ -667,7 +666,7 @@ def _south_tyneside(project, lead_user) -> None:
     _create(co.TeamMember, project, role="staff", name="Adult social care practitioner")
 
 
-# South Tyneside's second ramp starts here; its uptake measure by deprivation quintile (measurement.demo)
+# South Tyneside's second ramp starts here; its uptake measure by deprivation quintile (demo.measurement)
 # narrows its gap from then on.
 SOUTH_TYNESIDE_SECOND_RAMP = date(2026, 5, 11)
 
@@ -678,7 +677,7 @@ def seed_equity_cycles(projects: dict, partners: dict) -> None:
     the most and least deprived as wide; then a call from a peer supporter and a class close to home for
     people in the most deprived neighbourhoods (from May 2026), scaled up with the council and Breathe Easy.
     Runs once: a second run finds the project's ramps and adds nothing. `partners` are keyed as in
-    alwaysevents.demo (project key/organisation key)."""
+    demo.seed (project key/organisation key)."""
     with all_organisations(reason="the demo seed builds South Tyneside's PDSA cycles"):
         project = projects["south_tyneside"]
         if co.Ramp.objects.filter(project=project).exists():

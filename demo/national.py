@@ -32,6 +32,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, RoleGrant, User
+from alwaysevents.audit import audit
+from alwaysevents.tenancy import TenantModel, all_organisations
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
 from programmes.models import (
@@ -48,9 +50,6 @@ from programmes.models import (
 )
 from programmes.services import programme_create
 from programmes.services_dashboards import dashboard_entries_rebuild
-
-from .audit import audit
-from .tenancy import TenantModel, all_organisations
 
 JOB = "seed_national"
 PROGRAMME_NAME = "Always Events national scale demo (synthetic)"
