@@ -1,5 +1,6 @@
 """The Jinja2 environment: our templates first, then the NHS.UK frontend macros."""
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.templatetags.static import static
 from django.urls import reverse
@@ -41,6 +42,8 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
-    env.globals.update({"static": static, "url": url})
+    # `static` names files (a hashed name in production); `static_url` is the prefix, for the NHS.UK
+    # template's asset folder, which no manifest lists.
+    env.globals.update({"static": static, "static_url": settings.STATIC_URL, "url": url})
     env.filters.update({"local_datetime": local_datetime, "long_date": long_date, "naturaltime": naturaltime})
     return env

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,3 +63,23 @@ def test_production_refuses_to_start_without_a_secret_key():
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+STATIC_CALL = re.compile(r"""\bstatic\(\s*["']([^"']+)["']\s*\)""")
+
+
+def test_every_static_call_in_the_templates_names_a_file_the_manifest_will_list():
+    """Production hashes static files (ManifestStaticFilesStorage): `static()` of a path that is not a file,
+    such as a folder, raises on every page with DEBUG off. Tests run without the manifest, so each literal
+    path is checked here instead."""
+    from django.contrib.staticfiles import finders
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    named = {
+        (template.relative_to(templates), path)
+        for template in templates.rglob("*.jinja")
+        for path in STATIC_CALL.findall(template.read_text())
+    }
+    assert named, "the templates name static files"
+    not_files = [(str(t), path) for t, path in sorted(named) if not Path(finders.find(path) or "").is_file()]
+    assert not_files == []
