@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test up down bench install lint format lock clean
+.PHONY: run test up down check-up bench install lint format lock clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || { python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV); }
@@ -28,7 +28,11 @@ up:
 	docker compose up --build
 
 down:
-	docker compose down
+	docker compose down --remove-orphans
+
+# `make up` end to end: build, start, sign in, render a PDF, stop (docs/docker.md).
+check-up:
+	@scripts/check-make-up.sh
 
 lint: install
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

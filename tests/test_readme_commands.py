@@ -3,7 +3,8 @@
 The README's commands are read from the file itself: a command added there and not listed in COMMANDS fails
 `test_every_readme_command_is_accounted_for`. Each is run here as typed, in a development checkout's
 environment of its own, or names the test or script that runs it; `make up` and `make bench` need Docker and
-a quiet machine for minutes, so their scripts are named instead (docs/docker.md, docs/benchmarks.md).
+a quiet machine for minutes: CI runs the first end to end (`scripts/check-make-up.sh`, docs/docker.md) and the
+second is run by hand (docs/benchmarks.md).
 """
 
 import os
@@ -37,7 +38,9 @@ COMMANDS = {
         "test_development_checkout.test_the_readme_token_command_works_after_make_runs_setup"
     ),
     ".venv/bin/python manage.py seed_demo --scale national": "test_seed_national_as_typed",
-    "make up": "scripts/check-make-up.sh (docs/docker.md): Docker's daemon, minutes of image building",
+    "make up": "CI: .ci/run runs scripts/check-make-up.sh after make test (test_ci_runs_make_test)",
+    "make check-up": "CI: .ci/run runs scripts/check-make-up.sh after make test (test_ci_runs_make_test)",
+    "scripts/check-make-up.sh": "CI: .ci/run runs it after make test (test_ci_runs_make_test)",
     "make bench": "scripts/bench.sh (docs/benchmarks.md): minutes on a quiet machine",
     "make lint": "test_make_lint_and_format_change_nothing_on_a_clean_checkout",
     "make format": "test_make_lint_and_format_change_nothing_on_a_clean_checkout",
@@ -50,7 +53,7 @@ COMMANDS = {
 }
 
 COMMAND = re.compile(
-    r"`((?:[A-Z_]+=\S+ )?(?:make \w+|(?:\.venv/bin/python )?(?:manage\.py|scripts/[^`\s]+) ?[^`]*))`"
+    r"`((?:[A-Z_]+=\S+ )?(?:make [\w-]+|(?:\.venv/bin/python )?(?:manage\.py|scripts/[^`\s]+) ?[^`]*))`"
 )
 
 
@@ -175,6 +178,8 @@ def test_ci_runs_make_test():
     assert re.search(r"^\s*(exec\s+)?make test\b", ci, re.MULTILINE)
     makefile = (ROOT / "Makefile").read_text()
     assert "@scripts/test.sh" in makefile.split("\ntest:")[1].split("\n\n")[0]
+    assert re.search(r"^scripts/check-make-up\.sh$", ci, re.MULTILINE), "CI runs make up end to end"
+    assert "@scripts/check-make-up.sh" in makefile.split("\ncheck-up:")[1].split("\n\n")[0]
 
 
 @pytest.fixture
