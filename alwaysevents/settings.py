@@ -131,7 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "alwaysevents.context_processors.navigation",
-                "alwaysevents.context_processors.unread_notifications",
+                "coproduction.context_processors.unread_notifications",
             ],
         },
     },

@@ -192,7 +192,7 @@ class TestNotifications:
             if engine["BACKEND"].endswith("Jinja2"):
                 engine["OPTIONS"]["context_processors"] = [
                     *engine["OPTIONS"]["context_processors"],
-                    "alwaysevents.context_processors.unread_notifications",
+                    "coproduction.context_processors.unread_notifications",
                 ]
         settings.TEMPLATES = [dict(engine) for engine in settings.TEMPLATES]
         assert "Notifications (1)" in client_of(world.a_member).get("/notifications/").content.decode()

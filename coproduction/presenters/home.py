@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from accounts.access import Access
-from coproduction.presenters.projects import ProjectPresenter
+
+from .projects import ProjectPresenter
 
 
 @dataclass
