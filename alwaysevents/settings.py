@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "coproduction",
     "measurement",
     "reports",
+    "coaching",
     "demo",
 ]
 
@@ -221,11 +222,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDF rendering is slow and bursty: its own queue, so a burst of reports never delays an email.
 CELERY_TASK_ROUTES = {"reports.tasks.render_report_task": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
-    "prepare-pre-call-packs": {"task": "programmes.tasks.prepare_pre_call_packs", "schedule": 60 * 60},
-    "send-return-reminders": {"task": "programmes.tasks.send_return_reminders", "schedule": 24 * 60 * 60},
+    "prepare-pre-call-packs": {"task": "coaching.tasks.prepare_pre_call_packs", "schedule": 60 * 60},
+    "send-return-reminders": {"task": "coaching.tasks.send_return_reminders", "schedule": 24 * 60 * 60},
     # The dashboards' facts that move with the clock alone: a call that has passed, a new day or month.
     "refresh-expired-dashboard-entries": {
-        "task": "programmes.tasks.refresh_expired_dashboard_entries",
+        "task": "coaching.tasks.refresh_expired_dashboard_entries",
         "schedule": 60,
     },
 }

@@ -20,8 +20,8 @@ api_v1 = [
     path("", include("coproduction.api.urls")),
     path("", include("measurement.api")),
     path("", include("reports.api")),
-    path("", include("programmes.api")),
-    path("", include("programmes.api_dashboards")),
+    path("", include("coaching.api")),
+    path("", include("coaching.api_dashboards")),
     path("", include("programmes.api_geography")),
 ]
 
@@ -31,8 +31,8 @@ urlpatterns = [
     path("", include("coproduction.urls")),
     path("", include("measurement.views")),
     path("", include("reports.views")),
-    path("", include("programmes.views")),
-    path("", include("programmes.views_dashboards")),
+    path("", include("coaching.views")),
+    path("", include("coaching.views_dashboards")),
     path("", include("programmes.views_geography")),
     path("account/", accounts_views.account, name="account"),
     path("account/tokens/", accounts_views.api_token_new, name="api_token_create"),

@@ -262,11 +262,11 @@ def scale_largest_cohort(factor: int) -> int:
     from django.db.models import Count
 
     from alwaysevents.tenancy import all_organisations
+    from coaching.services_dashboards import dashboard_entries_rebuild
     from coproduction.models import Project
     from demo.national import national_programme
     from measurement.models import DataPoint, Measure
     from programmes.models import Cohort
-    from programmes.services_dashboards import dashboard_entries_rebuild
 
     with all_organisations(reason="the benchmark scales a cohort"), transaction.atomic():
         cohort = (
@@ -363,7 +363,7 @@ def main() -> int:
 
     django.setup()
     results = bench_web.prepare(reseed=False)
-    from programmes.services_dashboards import dashboard_entries_refresh_expired
+    from coaching.services_dashboards import dashboard_entries_refresh_expired
 
     built = dashboard_entries_refresh_expired()  # a data set seeded before the read model has no entries yet
     if built:

@@ -34,22 +34,12 @@ from django.utils import timezone
 from accounts.models import Role, RoleGrant, User
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import TenantModel, all_organisations
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.services_dashboards import dashboard_entries_rebuild
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
-from programmes.models import (
-    CallAction,
-    CoachingCall,
-    Cohort,
-    Enrolment,
-    MonthlyReturn,
-    Organisation,
-    Phase,
-    Place,
-    Programme,
-    nhs_england_regions,
-)
+from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, nhs_england_regions
 from programmes.services import programme_create
-from programmes.services_dashboards import dashboard_entries_rebuild
 
 JOB = "seed_national"
 PROGRAMME_NAME = "Always Events national scale demo (synthetic)"
@@ -842,7 +832,7 @@ class _Builder:
         self._done("coaching calls and monthly returns")
 
     def _snapshot(self, project: co.Project, month: date) -> dict:
-        """The shape `programmes.selectors.return_figures` freezes, filled from what this seed made."""
+        """The shape `coaching.selectors.return_figures` freezes, filled from what this seed made."""
         return {
             "month": month.isoformat(),
             "phase": project.phase.name,

@@ -13,7 +13,31 @@ from alwaysevents.tenancy import all_organisations
 from coproduction.models import Project
 
 from .models import Organisation, Place, Region
-from .selectors_dashboards import dashboard_systems
+
+
+def require_system_dashboard(access: Access) -> None:
+    """For system viewers, regional teams (the systems of their regions), and coaches and programme admins
+    looking at a system their projects lie in."""
+    allowed = (
+        access.viewed_system_ids or access.viewed_region_ids or access.is_coach or access.is_programme_admin
+    )
+    if not (allowed or getattr(access.user, "is_superuser", False)):
+        raise Http404("No such page")
+
+
+def dashboard_systems(*, access: Access) -> list[Organisation]:
+    """The systems the reader may choose: those they view, and those any project they may read lies in."""
+    require_system_dashboard(access)
+    systems = Organisation.objects.filter(kind=Organisation.Kind.SYSTEM).order_by("name")
+    if getattr(access.user, "is_superuser", False):
+        return list(systems)
+    condition = Q(pk__in=access.viewed_system_ids) | Q(region_id__in=access.viewed_region_ids)
+    if access.is_coach or access.is_programme_admin:
+        readable = Project.objects.filter(access.readable_projects()).order_by()
+        condition |= Q(pk__in=readable.values("organisation_id")) | Q(
+            pk__in=readable.filter(organisation__system__isnull=False).values("organisation__system_id")
+        )
+    return list(systems.filter(condition))
 
 
 def require_reference_admin(access: Access) -> None:

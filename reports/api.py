@@ -9,8 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from alwaysevents.api import BaseApi, paginated
+from coaching.selectors import call_visible
 from coproduction.selectors.projects import project_visible
-from programmes.selectors import call_visible
 
 from .downloads import report_file_response
 from .models import ReportRun

@@ -45,7 +45,7 @@ class ReportRun(TenantModel):
         "coproduction.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     call = models.ForeignKey(
-        "programmes.CoachingCall", on_delete=models.CASCADE, null=True, blank=True, related_name="pack_runs"
+        "coaching.CoachingCall", on_delete=models.CASCADE, null=True, blank=True, related_name="pack_runs"
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PDF)
     parameters = models.JSONField(default=dict, blank=True)

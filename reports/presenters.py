@@ -9,13 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from accounts.access import Access
+from coaching.presenters import when_text
 from measurement.charts import Cycle
 from measurement.equity import EQUITY_LABELS
 from measurement.equity_print import PrintedEquity, printed_equity
 from measurement.icons import ASSURANCE, VARIATION
 from measurement.presenters import MeasurePresenter
 from measurement.print_charts import print_chart_svg
-from programmes.presenters import when_text
 
 from .models import ReportRun
 from .scopes import REQUEST_ROUTES
@@ -451,8 +451,8 @@ class MultiProjectReportPresenter:
 class PackReportPresenter:
     """The pre-call pack PDF: PreCallPack's content, with the aim chart at full size and the last return."""
 
-    pack: object  # programmes.presenters.PreCallPack
-    last_return: object  # programmes.presenters.ReturnPresenter | None
+    pack: object  # coaching.presenters.PreCallPack
+    last_return: object  # coaching.presenters.ReturnPresenter | None
     generated_on_date: object
 
     def __getattr__(self, name):
@@ -501,7 +501,7 @@ class PackStatus:
     """What the pack page says about a call's pre-call pack PDF: none yet, being made, ready, or out of
     date because something it shows changed since it was made."""
 
-    call: object  # programmes.models.CoachingCall, read through call_visible
+    call: object  # coaching.models.CoachingCall, read through call_visible
     access: Access
     run: ReportRunPresenter | None
 

@@ -14,10 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from coproduction.models import Comment, PdsaCycle, Project, ResponseTheme, Statement, TeamMember, Theme
 from coproduction.selectors.projects import records_of
 from measurement.models import DataPoint, Measure
-from programmes.models import CallAction, CoachingCall, MonthlyReturn
 
 from .models import ReportRun
 from .scopes import Scope, may_read_multi_project_run

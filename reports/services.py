@@ -17,8 +17,8 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.access import Access
 from alwaysevents.audit import audit
+from coaching.models import CoachingCall
 from coproduction.models import Project
-from programmes.models import CoachingCall
 
 from .exports import tables_to_csv, tables_to_xlsx
 from .models import ReportRun, report_file_name
@@ -285,7 +285,7 @@ def _render(run: ReportRun) -> bytes:
 
 
 def _render_pack(run: ReportRun, access: Access) -> bytes:
-    from programmes.presenters import PreCallPack, ReturnPresenter
+    from coaching.presenters import PreCallPack, ReturnPresenter
 
     call = pack_call(run=run)
     last_return = last_return_of(project=call.project)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coaching.selectors import call_visible
 from coproduction.presenters.projects import ProjectPresenter
 from coproduction.selectors.projects import project_visible
-from programmes.selectors import call_visible
 
 from .downloads import report_file_response
 from .forms import ReportRequestForm

@@ -30,9 +30,12 @@ def tenant_model_names() -> set[str]:
     return {model.__name__ for model in apps.get_models() if issubclass(model, TenantModel)}
 
 
+APPS = ("alwaysevents", "accounts", "programmes", "coproduction", "measurement", "reports", "coaching")
+
+
 def guarded_files() -> list[Path]:
     files = []
-    for app in ("alwaysevents", "accounts", "programmes", "coproduction", "measurement", "reports"):
+    for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if path.name in GUARDED_FILES or path.parent.name in {"views", "api", "tasks", "presenters"}:
                 files.append(path)

@@ -7,6 +7,7 @@ from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from alwaysevents.audit import audit
 from alwaysevents.models import AuditEvent
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from coproduction.models import (
     ChangeIdeaPartner,
     PdsaCycle,
@@ -18,7 +19,7 @@ from coproduction.models import (
 )
 from coproduction.selectors.projects import projects_visible
 from measurement.models import DataPoint, Measure
-from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation, Place
+from programmes.models import Organisation, Place
 
 
 @pytest.mark.django_db

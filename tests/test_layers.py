@@ -12,16 +12,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import its own app and the apps below it.
-LAYERS = ["alwaysevents", "accounts", "coproduction", "measurement", "reports", "programmes", "demo"]
+LAYERS = [
+    "alwaysevents",
+    "accounts",
+    "programmes",
+    "coproduction",
+    "measurement",
+    "reports",
+    "coaching",
+    "demo",
+]
 
 # The composition root: the URL configuration that mounts every app, and the Celery app that finds their
 # tasks. They sit above every layer, whichever package holds them.
 COMPOSITION_ROOT = {"alwaysevents/urls.py", "alwaysevents/celery.py"}
 
 # Imports against the layers that remain (docs/architecture.md, "What is left"): module -> the apps above it
-# that it imports. Mostly programmes' reference data (organisations, programmes, cohorts, phases), which
-# belongs below the apps that read it, and `Access` and the project visibility selectors, which belong in
-# accounts and a projects base app.
+# that it imports. `Access` and the project visibility selectors, which belong in accounts and a projects
+# base app; the geography pages' counts and pagination, which read coproduction; and the pre-call pack, a
+# report about a coaching call, whose reports modules read the call, its actions and the last return.
 UPWARD = {
     "accounts/access.py": {"coproduction", "programmes"},
     "accounts/selectors.py": {"coproduction", "programmes"},
@@ -29,26 +38,16 @@ UPWARD = {
     "alwaysevents/api.py": {"accounts"},
     "alwaysevents/middleware.py": {"accounts"},
     "alwaysevents/page_cache.py": {"accounts"},
-    "coproduction/about_you.py": {"programmes"},
-    "coproduction/forms/partners.py": {"programmes"},
-    "coproduction/forms/projects.py": {"programmes"},
     "coproduction/presenters/projects.py": {"measurement"},
     "coproduction/selectors/discovery.py": {"measurement"},
-    "coproduction/selectors/partners.py": {"programmes"},
-    "coproduction/selectors/phases.py": {"programmes"},
     "coproduction/selectors/projects.py": {"measurement"},
-    "coproduction/services/partners.py": {"programmes"},
-    "coproduction/services/phases.py": {"programmes"},
-    "coproduction/services/projects.py": {"programmes"},
-    "coproduction/views/phases.py": {"programmes"},
-    "measurement/presenters.py": {"programmes"},
-    "measurement/strata.py": {"programmes"},
-    "reports/api.py": {"programmes"},
-    "reports/presenters.py": {"programmes"},
-    "reports/scopes.py": {"programmes"},
-    "reports/selectors.py": {"programmes"},
-    "reports/services.py": {"programmes"},
-    "reports/views.py": {"programmes"},
+    "programmes/selectors_geography.py": {"coproduction"},
+    "programmes/views_geography.py": {"coproduction"},
+    "reports/api.py": {"coaching"},
+    "reports/presenters.py": {"coaching"},
+    "reports/selectors.py": {"coaching"},
+    "reports/services.py": {"coaching"},
+    "reports/views.py": {"coaching"},
 }
 
 

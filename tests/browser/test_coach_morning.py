@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from allauth.mfa.utils import decrypt
 from playwright.sync_api import expect
 
-from programmes.models import CoachingCall
+from coaching.models import CoachingCall
 from tests.reports.conftest import media  # noqa: F401 - the worker writes the PDF where `media` points
 from tests.reports.helpers import pdf_text
 from tests.reports.worker import pdf_worker  # noqa: F401

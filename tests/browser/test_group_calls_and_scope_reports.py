@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from programmes.models import CoachingCall
+from coaching.models import CoachingCall
 from reports.models import ReportRun
 
 from .conftest import assert_accessible, sign_in

@@ -9,7 +9,7 @@ from django.utils import timezone
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
-from tests.programmes.helpers import built_and_cached
+from tests.coaching.helpers import built_and_cached
 from tests.world import make_project
 
 pytestmark = pytest.mark.django_db

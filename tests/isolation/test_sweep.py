@@ -17,10 +17,11 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.access import Access
 from accounts.services import api_token_create
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from measurement.points import current_period
 from measurement.services import measure_create, stratum_points_upsert
 from measurement.strata import StratumInput
-from programmes.models import CallAction, CoachingCall, MonthlyReturn, Organisation
+from programmes.models import Organisation
 from reports.models import ReportRun
 from reports.services import pack_request_automatic
 

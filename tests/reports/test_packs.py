@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.access import Access
 from alwaysevents.models import AuditEvent
-from programmes.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from reports.models import ReportRun
 from reports.services import pack_request, pack_request_automatic, report_render
 

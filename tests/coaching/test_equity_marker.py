@@ -12,7 +12,7 @@ from tests.equity_data import add_stratified_aim
 
 from .helpers import add_project_with_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 PAGES = {
     "coach": ("/dashboards/coach/", "/api/v1/dashboards/coach/"),

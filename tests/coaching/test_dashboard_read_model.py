@@ -1,4 +1,4 @@
-"""The dashboards' read model (`programmes.models.DashboardEntry`, docs/adr/012-dashboard-read-model.md).
+"""The dashboards' read model (`coaching.models.DashboardEntry`, docs/adr/012-dashboard-read-model.md).
 
 Each write a user makes through the services leaves every project's entry as a rebuild from the records
 would make it; the entries commit and roll back with the write; the facts that move with the clock alone
@@ -24,6 +24,15 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations, tenant_scope
+from coaching import services as coaching_services
+from coaching.models import CoachingCall, DashboardEntry
+from coaching.selectors_dashboards import DashboardRows, dashboard_entries_built, entries_of
+from coaching.services_dashboards import (
+    ENTRY_FIELDS,
+    dashboard_entries_rebuild,
+    dashboard_entries_refresh_expired,
+)
+from coaching.tasks import refresh_expired_dashboard_entries
 from coproduction.models import (
     Comment,
     CriterionAssessment,
@@ -44,16 +53,8 @@ from measurement import services as measurement
 from measurement.models import Measure, PeriodMark
 from measurement.points import PointInput
 from measurement.strata import StratumInput
-from programmes import services as programmes
-from programmes.models import CoachingCall, DashboardEntry, Enrolment, Organisation, Phase
-from programmes.selectors_dashboards import DashboardRows, dashboard_entries_built, entries_of
-from programmes.services_dashboards import (
-    ENTRY_FIELDS,
-    dashboard_entries_rebuild,
-    dashboard_entries_refresh_expired,
-)
+from programmes.models import Enrolment, Organisation, Phase
 from programmes.services_geography import edit_version, organisation_update
-from programmes.tasks import refresh_expired_dashboard_entries
 from tests.equity_data import WEEKS, narrowing_rows
 from tests.world import make_project
 
@@ -512,11 +513,13 @@ class Writes:
     # --- coaching calls (there is no service that cancels a call) -------------------------------
 
     def call_booked(self, access, project):
-        programmes.call_create(access=access, project=project, kind="coaching", scheduled_for=self.future())
+        coaching_services.call_create(
+            access=access, project=project, kind="coaching", scheduled_for=self.future()
+        )
 
     def group_call_booked(self, access, project):
         other = self.rng.choice([pk for pk in self.team_of if pk != project.pk])
-        programmes.group_call_create(
+        coaching_services.group_call_create(
             access=access,
             projects=[project, Project.objects.select_related("enrolment__cohort").get(pk=other)],
             kind="all_site",
@@ -525,7 +528,7 @@ class Writes:
 
     def call_recorded(self, access, project):
         """A coaching call written up after it was held: the last coaching call moves on."""
-        programmes.call_create(
+        coaching_services.call_create(
             access=access, project=project, kind="coaching", scheduled_for=self.past(), notes="Went well"
         )
 
@@ -537,7 +540,7 @@ class Writes:
             return self.call_booked(access, project)
         call.project = project
         when = self.future() if self.rng.random() < 0.7 else self.past()
-        programmes.call_update(
+        coaching_services.call_update(
             access=access,
             call=call,
             expected_version=call.version,
@@ -549,9 +552,9 @@ class Writes:
 
     def return_saved(self, access, project):
         month = self.rng.choice([last_month(), timezone.localdate().replace(day=1)])
-        monthly_return = programmes.return_start(access=access, project=project, month=month)
+        monthly_return = coaching_services.return_start(access=access, project=project, month=month)
         if monthly_return.status == "draft":
-            programmes.return_update(
+            coaching_services.return_update(
                 access=access,
                 monthly_return=monthly_return,
                 expected_version=monthly_return.version,
@@ -560,9 +563,9 @@ class Writes:
             )
 
     def return_submitted(self, access, project):
-        monthly_return = programmes.return_start(access=access, project=project, month=last_month())
+        monthly_return = coaching_services.return_start(access=access, project=project, month=last_month())
         if monthly_return.status == "draft":
-            programmes.return_submit(
+            coaching_services.return_submit(
                 access=access, monthly_return=monthly_return, expected_version=monthly_return.version
             )
 
@@ -897,7 +900,7 @@ def test_the_management_command_rebuilds_every_entry(world, system_scope):
 
 def test_the_beat_schedule_runs_the_task_that_refreshes_expired_entries(world, system_scope):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert refresh_expired_dashboard_entries.name == "programmes.tasks.refresh_expired_dashboard_entries"
+    assert refresh_expired_dashboard_entries.name == "coaching.tasks.refresh_expired_dashboard_entries"
     assert refresh_expired_dashboard_entries.name in scheduled
     read_models.flush()
     DashboardEntry.objects.filter(project=world.project_b).delete()
@@ -916,7 +919,7 @@ def add_projects(world, count: int, start: int) -> None:
     read_models.flush()  # their entries, built together
 
 
-@pytest.mark.urls("tests.programmes.urls_programmes")
+@pytest.mark.urls("tests.coaching.urls_coaching")
 def test_the_coach_dashboard_reads_the_same_queries_for_60_projects_as_for_120(world, client_of, settings):
     settings.PAGE_CACHE = False  # the page is built at every request
     for number in range(3):  # sorted first by title: the page shows rows with data

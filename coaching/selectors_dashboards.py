@@ -48,19 +48,10 @@ from coproduction.selectors.projects import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
 from measurement.equity_markers import equity_markers
 from measurement.models import Measure
+from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, Region
+from programmes.selectors_geography import dashboard_systems
 
-from .models import (
-    CoachingCall,
-    Cohort,
-    DashboardEntry,
-    Enrolment,
-    MonthlyReturn,
-    Organisation,
-    Phase,
-    Place,
-    Programme,
-    Region,
-)
+from .models import CoachingCall, DashboardEntry, MonthlyReturn
 from .selectors import RETURN_DUE_DAY, previous_month
 
 NO_DATA_AFTER = timedelta(weeks=4)
@@ -632,31 +623,6 @@ class Facets:
 
 def _is_superuser(access: Access) -> bool:
     return getattr(access.user, "is_superuser", False)
-
-
-def require_system_dashboard(access: Access) -> None:
-    """For system viewers, regional teams (the systems of their regions), and coaches and programme admins
-    looking at a system their projects lie in."""
-    allowed = (
-        access.viewed_system_ids or access.viewed_region_ids or access.is_coach or access.is_programme_admin
-    )
-    if not (allowed or _is_superuser(access)):
-        raise Http404("No such page")
-
-
-def dashboard_systems(*, access: Access) -> list[Organisation]:
-    """The systems the reader may choose: those they view, and those any project they may read lies in."""
-    require_system_dashboard(access)
-    systems = Organisation.objects.filter(kind=Organisation.Kind.SYSTEM).order_by("name")
-    if _is_superuser(access):
-        return list(systems)
-    condition = Q(pk__in=access.viewed_system_ids) | Q(region_id__in=access.viewed_region_ids)
-    if access.is_coach or access.is_programme_admin:
-        readable = Project.objects.filter(access.readable_projects()).order_by()
-        condition |= Q(pk__in=readable.values("organisation_id")) | Q(
-            pk__in=readable.filter(organisation__system__isnull=False).values("organisation__system_id")
-        )
-    return list(systems.filter(condition))
 
 
 def system_chosen(*, access: Access, system_id: str) -> tuple[Organisation, list[Organisation]]:

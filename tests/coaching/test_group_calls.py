@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.services import api_token_create
 from alwaysevents.models import AuditEvent
-from programmes.models import CoachingCall
+from coaching.models import CoachingCall
 from tests.world import make_project
 
 pytestmark = [pytest.mark.django_db]

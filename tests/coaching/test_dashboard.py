@@ -10,7 +10,7 @@ from tests.equity_data import add_stratified_aim
 
 from .helpers import add_project_with_data, cold_and_warm, make_call
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 URL = "/dashboards/coach/"
 

@@ -15,7 +15,7 @@ from tests.world import make_project
 
 from .helpers import add_project_with_data, cold_and_warm
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 URL = "/dashboards/region/"
 API = "/api/v1/dashboards/region/"

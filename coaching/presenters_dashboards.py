@@ -14,9 +14,9 @@ from measurement.icons import assurance_icon_svg, assurance_label, variation_ico
 from measurement.models import Measure
 from measurement.periods import describe_period
 from measurement.sparklines import sparkline_description, sparkline_svg
+from programmes.models import Enrolment, Organisation, Place, Region
 
 from .forms_dashboards import AssignForm, RemoveForm
-from .models import Enrolment, Organisation, Place, Region
 from .presenters import RETURN_LABELS, when_text
 from .selectors_dashboards import (
     CohortLine,

@@ -1,4 +1,4 @@
-"""Programme jobs, run by Celery beat. Thin: open a named all-organisations scope and call a service."""
+"""Coaching jobs, run by Celery beat. Thin: open a named all-organisations scope and call a service."""
 
 from smtplib import SMTPException
 

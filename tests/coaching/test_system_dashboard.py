@@ -8,14 +8,14 @@ from accounts.access import Access
 from accounts.models import Role
 from accounts.services import role_grant_create
 from alwaysevents.tenancy import all_organisations
+from coaching import presenters_dashboards
+from coaching.selectors_dashboards import system_dashboard
 from measurement.models import Measure
-from programmes import presenters_dashboards
-from programmes.selectors_dashboards import system_dashboard
 from tests.world import make_project
 
 from .helpers import add_project_with_data, cold_and_warm
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 URL = "/dashboards/system/"
 API = "/api/v1/dashboards/system/"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from programmes.services_dashboards import dashboard_entries_rebuild
+from coaching.services_dashboards import dashboard_entries_rebuild
 
 
 class Command(BaseCommand):

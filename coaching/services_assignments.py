@@ -12,8 +12,7 @@ from accounts.models import Role, RoleGrant, User
 from accounts.services import role_grant_create
 from alwaysevents.audit import audit
 from coproduction.models import Project
-
-from .models import Cohort
+from programmes.models import Cohort
 
 
 class AssignmentRefused(ValueError):

@@ -1,4 +1,4 @@
-"""The programmes API: coaching calls and monthly returns, over the same
+"""The coaching API: coaching calls and monthly returns, over the same
 selectors and services as the pages."""
 
 from django.db import transaction

@@ -3,13 +3,13 @@ from django.core import mail
 from django.utils import timezone
 
 from alwaysevents.tenancy import all_organisations
-from programmes.models import MonthlyReturn
-from programmes.tasks import prepare_pre_call_packs, send_return_reminders
+from coaching.models import MonthlyReturn
+from coaching.tasks import prepare_pre_call_packs, send_return_reminders
 from reports.models import ReportRun
 
 from .helpers import last_month, make_call
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 
 class TestPreCallPacks:
@@ -64,7 +64,7 @@ class TestReturnReminders:
         return timezone.localdate().replace(day=6)
 
     def test_team_members_are_emailed_once_per_project_and_month(self, world, reminder_day, system_scope):
-        from programmes.services import return_reminders_send
+        from coaching.services import return_reminders_send
 
         with all_organisations(reason="test"):
             MonthlyReturn.objects.create(
@@ -83,7 +83,7 @@ class TestReturnReminders:
         assert reminded.get_absolute_url() in mail.outbox[0].body
 
     def test_nothing_is_sent_before_the_reminder_day(self, world, settings, system_scope):
-        from programmes.services import return_reminders_send
+        from coaching.services import return_reminders_send
 
         settings.RETURN_REMINDER_DAY = 5
         with all_organisations(reason="test"):

@@ -5,12 +5,12 @@ from django.utils import timezone
 
 from alwaysevents.models import AuditEvent
 from alwaysevents.tenancy import all_organisations
+from coaching.models import MonthlyReturn
 from coproduction.models import PdsaCycle
-from programmes.models import MonthlyReturn
 
 from .helpers import last_month
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 
 def list_url(world) -> str:

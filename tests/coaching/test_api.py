@@ -5,11 +5,11 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import api_token_create
-from programmes.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 
 from .helpers import last_month, make_call
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 
 @pytest.fixture

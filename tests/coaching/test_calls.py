@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from alwaysevents.models import AuditEvent
-from programmes.models import CallAction, CoachingCall
+from coaching.models import CallAction, CoachingCall
 
 from .helpers import make_call
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 
 def calls_url(world, project=None) -> str:

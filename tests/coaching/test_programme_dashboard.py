@@ -4,13 +4,13 @@ import pytest
 
 from accounts.models import Role, RoleGrant
 from alwaysevents.audit import AuditEvent
+from coaching.presenters_dashboards import PAGE_SIZE
 from programmes.models import Enrolment, Programme
-from programmes.presenters_dashboards import PAGE_SIZE
 from tests.world import make_project, make_user
 
 from .helpers import add_project_with_data, make_call, queries_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programmes.urls_programmes")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.coaching.urls_coaching")]
 
 URL = "/dashboards/programme/"
 API = "/api/v1/dashboards/programme/"

@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from alwaysevents.audit import audit
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.selectors import previous_month, return_figures
 from coproduction.models import Project
-from programmes.models import CallAction, CoachingCall, MonthlyReturn
-from programmes.selectors import previous_month, return_figures
 
 JOB = "seed_demo"
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from alwaysevents import freshness, read_models
 from alwaysevents.tenancy import all_organisations
+from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
-from programmes.models import CallAction, CoachingCall, MonthlyReturn
 from tests.world import make_project
 
 
