@@ -630,13 +630,16 @@ def system_chosen(*, access: Access, system_id: str) -> tuple[Organisation, list
     systems = dashboard_systems(access=access)
     if not systems:
         raise Http404("No system to show")
-    if not system_id:
-        return systems[0], systems
-    wanted = _uuid_or_none(system_id)
-    for system in systems:
-        if system.pk == wanted:
-            return system, systems
-    raise Http404("No such system")
+    return (_chosen(systems, system_id, "system") if system_id else systems[0]), systems
+
+
+def _chosen(choices: list, chosen_id: str, noun: str):
+    """The choice whose id is `chosen_id`; else Http404 ("No such system")."""
+    wanted = _uuid_or_none(chosen_id)
+    for choice in choices:
+        if choice.pk == wanted:
+            return choice
+    raise Http404(f"No such {noun}")
 
 
 @dataclass
@@ -686,13 +689,7 @@ def system_dashboard(*, access: Access, system_id: str, place_id: str = "") -> S
 
 
 def _place_chosen(places: list[Place], place_id: str) -> Place | None:
-    if not place_id:
-        return None
-    wanted = _uuid_or_none(place_id)
-    for place in places:
-        if place.pk == wanted:
-            return place
-    raise Http404("No such place")
+    return _chosen(places, place_id, "place") if place_id else None
 
 
 def reliability_cards(projects: list[Project]) -> list[MeasureCard]:
@@ -745,13 +742,7 @@ def region_chosen(*, access: Access, region_id: str) -> tuple[Region, list[Regio
     regions = dashboard_regions(access=access)
     if not regions:
         raise Http404("No region to show")
-    if not region_id:
-        return regions[0], regions
-    wanted = _uuid_or_none(region_id)
-    for region in regions:
-        if region.pk == wanted:
-            return region, regions
-    raise Http404("No such region")
+    return (_chosen(regions, region_id, "region") if region_id else regions[0]), regions
 
 
 @dataclass

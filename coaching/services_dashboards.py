@@ -17,37 +17,9 @@ from .selectors_dashboards import dashboard_entries_built
 BATCH = 500
 # Everything but the key: what a rebuilt entry replaces.
 ENTRY_FIELDS = [
-    "project_title",
-    "organisation_name",
-    "organisation_kind",
-    "organisation_ods_code",
-    "system",
-    "system_name",
-    "enrolment",
-    "cohort",
-    "cohort_name",
-    "programme",
-    "programme_name",
-    "phase",
-    "phase_order",
-    "phase_name",
-    "suggested_score",
-    "aim_measure",
-    "latest_value",
-    "latest_start",
-    "variation_icon",
-    "assurance_icon",
-    "icon_group",
-    "last_data_entry",
-    "return_month",
-    "return_status",
-    "unresolved_comments",
-    "next_call",
-    "last_coaching_call",
-    "partners",
-    "equity",
-    "expires_at",
-    "updated_at",
+    field.name
+    for field in DashboardEntry._meta.concrete_fields
+    if field.name not in {"id", "organisation", "project", "version", "created_at"}
 ]
 
 
