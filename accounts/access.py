@@ -10,20 +10,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import Http404
 from django.utils import timezone
 
-from alwaysevents.tenancy import ALL_ORGANISATIONS, OrganisationIds
+from alwaysevents.tenancy import ALL_ORGANISATIONS, OrganisationIds, TenantModel
 
-from .models import Role, RoleGrant
+from .models import Role, RoleGrant, target_model
 
-if TYPE_CHECKING:
-    from coproduction.models import Project
-    from programmes.models import Organisation
+# What the checks are asked about. Projects and organisations are defined above accounts
+# (docs/architecture.md): to it a project is a tenant row with a project's fields, an organisation a model.
+type Project = TenantModel
+type Organisation = Model
 
 
 def _ids(grants, role: str, target: str) -> frozenset[uuid.UUID]:
@@ -118,8 +118,6 @@ class Access:
 
     @cached_property
     def organisation_ids(self) -> OrganisationIds:
-        from programmes.models import Enrolment, Organisation
-
         if getattr(self.user, "is_superuser", False):
             return ALL_ORGANISATIONS
         ids = set(self.administered_organisation_ids) | set(self.viewed_system_ids)
@@ -128,7 +126,8 @@ class Access:
         ids |= {grant.partnership.organisation_id for grant in self.grants if grant.partnership_id}
         if self.viewed_system_ids or self.viewed_region_ids:
             ids |= set(
-                Organisation.objects.filter(
+                target_model("organisation")
+                .objects.filter(
                     Q(system_id__in=self.viewed_system_ids)
                     | Q(region_id__in=self.viewed_region_ids)
                     | Q(system__region_id__in=self.viewed_region_ids)
@@ -139,12 +138,15 @@ class Access:
         programme_ids = self.administered_programme_ids | self.coached_programme_ids
         if programme_ids or self.coached_cohort_ids:
             ids |= set(
-                # No ordering: the model's default one joins cohorts, programmes and organisations to sort.
-                Enrolment.objects.filter(
-                    Q(cohort__programme_id__in=programme_ids) | Q(cohort_id__in=self.coached_cohort_ids)
+                # The organisations enrolled in those programmes and cohorts; no ordering, as the model's
+                # default one joins more to sort.
+                target_model("organisation")
+                .objects.filter(
+                    Q(enrolments__cohort__programme_id__in=programme_ids)
+                    | Q(enrolments__cohort_id__in=self.coached_cohort_ids)
                 )
                 .order_by()
-                .values_list("organisation_id", flat=True)
+                .values_list("id", flat=True)
             )
         return frozenset(ids)
 

@@ -1,8 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-
-from alwaysevents.api import BaseApi
+from rest_framework.views import APIView
 
 
 class MeOutput(serializers.Serializer):
@@ -12,7 +11,7 @@ class MeOutput(serializers.Serializer):
     roles = serializers.ListField(child=serializers.CharField())
 
 
-class MeApi(BaseApi):
+class MeApi(APIView):
     @extend_schema(responses=MeOutput, operation_id="me_retrieve")
     def get(self, request):
         user = request.user

@@ -4,11 +4,20 @@ from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from .access import Access
 from .models import ApiToken, hash_secret
 
 
 class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
+
+    def authenticate(self, request):
+        """The token's user, and the request's `Access` rebuilt for them: AccessMiddleware built it before
+        DRF authenticated, for the anonymous visitor, and selectors and the tenant scope read it."""
+        authenticated = super().authenticate(request)
+        if authenticated is not None:
+            request._request.access = Access.for_user(authenticated[0])
+        return authenticated
 
     def authenticate_credentials(self, key: str):
         try:

@@ -1,13 +1,32 @@
-"""People whose role needs two-step verification (settings.MFA_REQUIRED_ROLES) must set it up before
-they can use anything else."""
+"""The request's `Access`, and the tenant scope every request runs in; people whose role needs two-step
+verification (settings.MFA_REQUIRED_ROLES) must set it up before they can use anything else."""
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from alwaysevents.tenancy import tenant_scope
+
+from .access import Access
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+class AccessMiddleware:
+    """Builds the request's `Access` once, when first read, and runs the whole request inside its tenant
+    scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.access = SimpleLazyObject(lambda: Access.for_user(request.user))
+        # Read through `request.access` at query time: token authentication replaces it.
+        with tenant_scope(lambda: request.access.organisation_ids, reason="web request"):
+            return self.get_response(request)
 
 
 class RequireMfaMiddleware:

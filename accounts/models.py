@@ -99,7 +99,7 @@ class GrantTarget(models.Model):
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.CASCADE, null=True, blank=True
     )
-    project = models.ForeignKey("coproduction.Project", on_delete=models.CASCADE, null=True, blank=True)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, null=True, blank=True)
     # A partner organisation's place on one project: its staff's grants end when the partnership does.
     partnership = models.ForeignKey(
         "coproduction.ProjectPartner", on_delete=models.CASCADE, null=True, blank=True
@@ -157,6 +157,18 @@ class RoleGrant(GrantTarget):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.describe()}"
+
+
+def target_model(target: str) -> type[models.Model]:
+    """The model a grant's target key points at: "programme", "cohort", "organisation", "project",
+    "partnership" or "region". The apps that define them sit above accounts (docs/architecture.md), so
+    accounts reaches them through the keys it declares instead of importing them."""
+    return RoleGrant._meta.get_field(target).related_model
+
+
+def target_field_of(target: models.Model) -> str | None:
+    """Which target key `target` would fill, or None for a model no grant points at."""
+    return next((field for field in TARGET_FIELDS if isinstance(target, target_model(field))), None)
 
 
 def hash_secret(secret: str) -> str:

@@ -2,11 +2,8 @@
 
 from django.db.models import QuerySet
 
-from coproduction.selectors.projects import projects_visible
-from programmes.models import Cohort, Organisation, Programme
-
 from .access import Access
-from .models import ApiToken, Invitation, Role
+from .models import ApiToken, Invitation, Role, target_model
 
 
 def api_tokens_of(*, user) -> QuerySet[ApiToken]:
@@ -21,20 +18,25 @@ def invitations_sent_by(*, user) -> QuerySet[Invitation]:
 
 def invitation_targets(*, access: Access) -> list[tuple[str, str, object]]:
     """Every (role, label, target) this person may invite someone to, for the invitation form."""
+    programmes, cohorts, organisations, projects = map(
+        target_model, ("programme", "cohort", "organisation", "project")
+    )
     choices: list[tuple[str, str, object]] = []
-    for programme in Programme.objects.filter(pk__in=access.administered_programme_ids):
+    for programme in programmes.objects.filter(pk__in=access.administered_programme_ids):
         choices.append((Role.PROGRAMME_ADMIN, f"Programme admin of {programme}", programme))
         choices.append((Role.COACH, f"Coach of every cohort in {programme}", programme))
-        for cohort in Cohort.objects.filter(programme=programme):
+        for cohort in cohorts.objects.filter(programme=programme):
             choices.append((Role.COACH, f"Coach of {cohort}", cohort))
-        for system in Organisation.objects.filter(
-            kind=Organisation.Kind.SYSTEM, enrolments__cohort__programme=programme
+        for system in organisations.objects.filter(
+            kind=organisations.Kind.SYSTEM, enrolments__cohort__programme=programme
         ).distinct():
             choices.append((Role.SYSTEM_VIEWER, f"System viewer of {system}", system))
-    organisations = Organisation.objects.filter(pk__in=access.administered_organisation_ids)
-    for organisation in organisations:
+    for organisation in organisations.objects.filter(pk__in=access.administered_organisation_ids):
         choices.append((Role.ORGANISATION_ADMIN, f"Organisation admin of {organisation}", organisation))
-    for project in projects_visible(access=access):
+    visible = projects.objects.filter(access.readable_projects()).select_related(
+        "organisation", "enrolment__cohort"
+    )
+    for project in visible.order_by("title"):
         if (
             project.organisation_id in access.administered_organisation_ids
             or project.enrolment.cohort.programme_id in access.administered_programme_ids

@@ -13,7 +13,7 @@ from django.utils import timezone
 from alwaysevents.audit import audit
 
 from .access import Access
-from .models import ROLE_TARGETS, ApiToken, Invitation, Role, RoleGrant, User, hash_secret
+from .models import ROLE_TARGETS, ApiToken, Invitation, Role, RoleGrant, User, hash_secret, target_field_of
 
 
 class InvitationError(Exception):
@@ -37,28 +37,26 @@ def _target_fields(role: str, target) -> dict:
 def _may_grant(access: Access, role: str, target) -> bool:
     """Programme admins grant any role inside their programmes; organisation admins grant project roles
     and organisation admin within their organisations."""
-    from coproduction.models import Project, ProjectPartner
-    from programmes.models import Cohort, Organisation, Programme, Region
-
-    if isinstance(target, Programme):
+    field = target_field_of(target)
+    if field == "programme":
         return access.can_administer_programme(target.pk)
-    if isinstance(target, Cohort):
+    if field == "cohort":
         return access.can_administer_programme(target.programme_id)
-    if isinstance(target, Organisation):
+    if field == "organisation":
         if role == Role.SYSTEM_VIEWER:
             return target.is_system and bool(
                 target.enrolments.filter(cohort__programme_id__in=access.administered_programme_ids).exists()
             )
         return access.can_administer_organisation(target)
-    if isinstance(target, Project):
+    if field == "project":
         return access.can_read_project(target) and (
             access.can_administer_organisation(target.organisation)
             or target.enrolment.cohort.programme_id in access.administered_programme_ids
         )
-    if isinstance(target, ProjectPartner):  # the lead's team brings in its partners' staff
+    if field == "partnership":  # the lead's team brings in its partners' staff
         project = target.project
         return access.can_edit_project(project) and access.sites_entered_by(project) is None
-    if isinstance(target, Region):
+    if field == "region":
         return bool(access.administered_programme_ids)
     return False
 

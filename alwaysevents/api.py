@@ -1,4 +1,4 @@
-"""What every API view shares: the request's Access after authentication, pagination and errors."""
+"""What every API view shares: pagination, and the answers to a service's refusal and to errors."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,10 +8,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.access import Access
 from alwaysevents.concurrency import StaleEdit
 
 
@@ -36,15 +34,6 @@ def service_errors() -> Iterator[None]:
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
         raise serializers.ValidationError(detail) from error
-
-
-class BaseApi(APIView):
-    """Token authentication happens inside DRF, after the middleware built the request's Access for an
-    anonymous user; rebuild it for the authenticated user so selectors and the tenant scope follow them."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        request._request.access = Access.for_user(request.user)
 
 
 def exception_handler(exc, context):

@@ -10,20 +10,28 @@ overdue return) are at most PAGE_SECONDS old. Forms that post (and so carry a CS
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.access import Access
-
 from . import freshness
-from .tenancy import ALL_ORGANISATIONS
+from .tenancy import ALL_ORGANISATIONS, OrganisationIds
 
 PAGE_SECONDS = 5 * 60
 
 
-def page_key(access: Access, kind: str, params: dict) -> str | None:
+class Reader(Protocol):
+    """What a page is keyed by: the reader, their role grants and the organisations those reach (the
+    request's `accounts.access.Access`)."""
+
+    user: Any
+    grants: tuple
+    organisation_ids: OrganisationIds
+
+
+def page_key(access: Reader, kind: str, params: dict) -> str | None:
     """The cache key of a dashboard body for this reader, or None when it is not cached: the page cache is
     switched off (`PAGE_CACHE`), or the reader is a superuser, whose scope (every organisation) no stamp can
     cover."""

@@ -57,7 +57,7 @@ def changed(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def project_id_of(obj: Model) -> uuid.UUID | None:
-    if obj._meta.label_lower == "coproduction.project":
+    if obj._meta.label_lower == "projects.project":
         return obj.pk
     return getattr(obj, "project_id", None)
 

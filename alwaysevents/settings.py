@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "alwaysevents",
     "accounts",
     "programmes",
+    "projects",
     "coproduction",
     "measurement",
     "reports",
@@ -112,7 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "alwaysevents.middleware.AccessMiddleware",
+    "accounts.middleware.AccessMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "alwaysevents.middleware.SessionKeepAliveMiddleware",
 ]

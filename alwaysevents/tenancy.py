@@ -2,7 +2,7 @@
 
 A tenant model queried while no scope is active raises `ScopeError` instead of returning every
 organisation's rows. Web requests run inside the scope of the signed-in user's `Access`
-(`alwaysevents.middleware.AccessMiddleware`); Celery tasks and management commands open one explicitly.
+(`accounts.middleware.AccessMiddleware`); Celery tasks and management commands open one explicitly.
 See docs/adr/001-tenancy.md.
 """
 

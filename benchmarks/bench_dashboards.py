@@ -263,10 +263,10 @@ def scale_largest_cohort(factor: int) -> int:
 
     from alwaysevents.tenancy import all_organisations
     from coaching.services_dashboards import dashboard_entries_rebuild
-    from coproduction.models import Project
     from demo.national import national_programme
     from measurement.models import DataPoint, Measure
     from programmes.models import Cohort
+    from projects.models import Project
 
     with all_organisations(reason="the benchmark scales a cohort"), transaction.atomic():
         cohort = (

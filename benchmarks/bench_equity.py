@@ -98,13 +98,14 @@ def build():
     from accounts.models import Role, User
     from accounts.services import role_grant_create
     from alwaysevents.tenancy import all_organisations
-    from coproduction.models import ChangeIdea, PdsaCycle, Project, Ramp
+    from coproduction.models import ChangeIdea, PdsaCycle, Ramp
     from measurement.periods import period_start
     from measurement.points import PointInput
     from measurement.services import measure_create, points_upsert, stratum_points_upsert
     from measurement.strata import StratumInput
     from programmes.models import Cohort, Enrolment, Organisation, Phase
     from programmes.services import programme_create
+    from projects.models import Project
 
     with all_organisations(reason="benchmark set-up"):
         programme = programme_create(name="Equity benchmark programme", system_job="bench")

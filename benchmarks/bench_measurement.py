@@ -41,9 +41,9 @@ def build_project():
     from accounts.models import Role
     from accounts.services import role_grant_create
     from alwaysevents.tenancy import all_organisations
-    from coproduction.models import Project
     from programmes.models import Cohort, Enrolment, Organisation, Phase
     from programmes.services import programme_create
+    from projects.models import Project
 
     with all_organisations(reason="benchmark set-up"):
         programme = programme_create(name="Benchmark programme", system_job="bench")

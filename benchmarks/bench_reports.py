@@ -56,9 +56,9 @@ def picked() -> dict:
 
     from accounts.models import User
     from alwaysevents.tenancy import all_organisations
-    from coproduction.models import Project
     from demo.national import EMAIL_DOMAIN
     from programmes.models import Organisation
+    from projects.models import Project
 
     with all_organisations(reason="benchmark set-up picks its reports"):
         systems = Organisation.objects.filter(kind="system", ods_code__startswith="QN").annotate(

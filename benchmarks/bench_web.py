@@ -52,9 +52,9 @@ def targets():
 
     from accounts.models import User
     from alwaysevents.tenancy import all_organisations
-    from coproduction.models import Project
     from demo.national import EMAIL_DOMAIN, national_programme
     from programmes.models import Cohort, Organisation
+    from projects.models import Project
 
     with all_organisations(reason="benchmark set-up picks its pages"):
         programme = national_programme()

@@ -7,9 +7,10 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated, service_errors
-from coproduction.selectors.projects import project_visible
+from alwaysevents.api import paginated, service_errors
+from projects.selectors import project_visible
 
 from .models import CallAction, CoachingCall, MonthlyReturn
 from .selectors import call_visible, calls_of, coachable_projects, return_visible, returns_of
@@ -98,7 +99,7 @@ class GroupCallCreateInput(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class CallListApi(BaseApi):
+class CallListApi(APIView):
     @extend_schema(responses=CallOutput(many=True), operation_id="coaching_calls_list")
     def get(self, request, project_id):
         _, calls = calls_of(access=request.access, project_id=project_id)
@@ -115,7 +116,7 @@ class CallListApi(BaseApi):
         return Response(CallOutput(call).data, status=status.HTTP_201_CREATED)
 
 
-class CallDetailApi(BaseApi):
+class CallDetailApi(APIView):
     @extend_schema(responses=CallOutput, operation_id="coaching_calls_retrieve")
     def get(self, request, project_id, call_id):
         return Response(
@@ -143,7 +144,7 @@ class CallDetailApi(BaseApi):
         return Response(CallOutput(call).data)
 
 
-class GroupCallCreateApi(BaseApi):
+class GroupCallCreateApi(APIView):
     @extend_schema(
         request=GroupCallCreateInput,
         responses={201: CallOutput(many=True)},
@@ -197,7 +198,7 @@ class ReturnSubmitInput(serializers.Serializer):
     help_wanted = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReturnListApi(BaseApi):
+class ReturnListApi(APIView):
     @extend_schema(responses=ReturnOutput(many=True), operation_id="monthly_returns_list")
     def get(self, request, project_id):
         _, returns = returns_of(access=request.access, project_id=project_id)
@@ -215,14 +216,14 @@ class ReturnListApi(BaseApi):
         return Response(ReturnOutput(monthly_return).data, status=status.HTTP_201_CREATED)
 
 
-class ReturnDetailApi(BaseApi):
+class ReturnDetailApi(APIView):
     @extend_schema(responses=ReturnOutput, operation_id="monthly_returns_retrieve")
     def get(self, request, project_id, return_id):
         monthly_return = return_visible(access=request.access, project_id=project_id, return_id=return_id)
         return Response(ReturnOutput(monthly_return).data)
 
 
-class ReturnSubmitApi(BaseApi):
+class ReturnSubmitApi(APIView):
     @extend_schema(request=ReturnSubmitInput, responses=ReturnOutput, operation_id="monthly_returns_submit")
     def post(self, request, project_id, return_id):
         """Submit the return, optionally with its barriers and help wanted; the figures are frozen now."""

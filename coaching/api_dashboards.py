@@ -5,8 +5,9 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import paginated
 from measurement.equity import EQUITY_LABELS
 
 from .presenters import RETURN_LABELS
@@ -84,7 +85,7 @@ FILTER_PARAMETERS = [
 ]
 
 
-class CoachDashboardApi(BaseApi):
+class CoachDashboardApi(APIView):
     @extend_schema(
         parameters=[*FILTER_PARAMETERS, SORT_PARAMETER],
         responses=DashboardRowOutput(many=True),
@@ -171,7 +172,7 @@ class SystemDashboardOutput(serializers.Serializer):
     measures = MeasureSummaryOutput(many=True, help_text="The process (reliability) measures of the rows")
 
 
-class SystemDashboardApi(BaseApi):
+class SystemDashboardApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("system", str, required=False, description="A system's id; the first if none"),
@@ -226,7 +227,7 @@ class RegionalDashboardOutput(serializers.Serializer):
     rollup = RollupOutput(help_text="Every project of the region, whatever the filters")
 
 
-class RegionalDashboardApi(BaseApi):
+class RegionalDashboardApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("region", str, required=False, description="A region's id; the first if none"),
@@ -321,7 +322,7 @@ class ProgrammeDashboardOutput(serializers.Serializer):
     )
 
 
-class ProgrammeDashboardApi(BaseApi):
+class ProgrammeDashboardApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(

@@ -11,6 +11,7 @@ class CoachingConfig(AppConfig):
         from coproduction import models as coproduction
         from measurement import models as measurement
         from programmes import models as programmes
+        from projects.models import Project
 
         from . import models
         from .selectors_dashboards import projects_showing
@@ -20,7 +21,7 @@ class CoachingConfig(AppConfig):
         read_models.register(
             dashboard_entries_refresh,
             models=[
-                coproduction.Project,
+                Project,
                 coproduction.TeamMember,
                 coproduction.ResponseTheme,
                 coproduction.CandidateEvent,

@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from alwaysevents.tenancy import TenantModel
-from coproduction.models import ProjectRecord
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Programme
+from projects.models import ProjectRecord
 
 
 def kept_tenant_constraints(table: str) -> list[models.UniqueConstraint]:
@@ -119,7 +119,7 @@ class DashboardEntry(TenantModel):
         MISSING = "missing", "Not started"
 
     project = models.OneToOneField(
-        "coproduction.Project", on_delete=models.CASCADE, related_name="dashboard_entry"
+        "projects.Project", on_delete=models.CASCADE, related_name="dashboard_entry"
     )
     project_title = models.CharField(max_length=200, default="")
     organisation_name = models.CharField(max_length=200, default="")

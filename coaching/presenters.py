@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.access import Access
-from coproduction.models import Project
 from coproduction.progress import progress_score
 from measurement.icons import assurance_icon_svg, variation_icon_svg
 from measurement.models import Measure
 from measurement.presenters import MeasurePresenter
+from projects.models import Project
 
 from .models import CoachingCall, MonthlyReturn
 from .selectors import (

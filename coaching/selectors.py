@@ -9,15 +9,11 @@ from django.db.models import Q, QuerySet
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
-from coproduction.models import (
-    ChangeIdea,
-    Comment,
-    PdsaCycle,
-    Project,
-)
-from coproduction.selectors.projects import project_visible, projects_visible, record_visible, records_of
+from coproduction.models import ChangeIdea, Comment, PdsaCycle
 from measurement.aims import aim_facts
 from measurement.models import Measure
+from projects.models import Project
+from projects.selectors import project_visible, projects_visible, record_visible, records_of
 
 from .models import CallAction, CoachingCall, MonthlyReturn
 

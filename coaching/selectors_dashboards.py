@@ -42,14 +42,15 @@ from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations
-from coproduction.models import Comment, Project, ProjectPartner
+from coproduction.models import Comment, ProjectPartner
 from coproduction.progress import progress_score, with_evidence
-from coproduction.selectors.projects import projects_visible
 from measurement.aims import AimFacts, MeasureSummary, aim_facts, measure_summaries
 from measurement.equity_markers import equity_markers
 from measurement.models import Measure
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, Region
 from programmes.selectors_geography import dashboard_systems
+from projects.models import Project
+from projects.selectors import projects_visible
 
 from .models import CoachingCall, DashboardEntry, MonthlyReturn
 from .selectors import RETURN_DUE_DAY, previous_month

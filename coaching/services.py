@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
-from coproduction.models import Project
+from projects.models import Project
 
 from .models import CallAction, CoachingCall, MonthlyReturn
 from .selectors import (

@@ -11,8 +11,8 @@ from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from accounts.services import role_grant_create
 from alwaysevents.audit import audit
-from coproduction.models import Project
 from programmes.models import Cohort
+from projects.models import Project
 
 
 class AssignmentRefused(ValueError):

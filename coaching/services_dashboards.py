@@ -49,7 +49,7 @@ def _refresh(project_ids: set[uuid.UUID]) -> None:
 def dashboard_entries_refresh_expired() -> int:
     """Rebuild the entries whose clock-only facts have moved on (a call passed, a new day, a new month),
     and build any that are missing; the number rebuilt."""
-    from coproduction.models import Project
+    from projects.models import Project
 
     with all_organisations(reason="rebuild the dashboards' entries whose clock-only facts expired"):
         expired = set(
@@ -63,7 +63,7 @@ def dashboard_entries_refresh_expired() -> int:
 @transaction.atomic
 def dashboard_entries_rebuild() -> int:
     """Every entry, rebuilt from scratch from the projects' records in one transaction; the number built."""
-    from coproduction.models import Project
+    from projects.models import Project
 
     with all_organisations(reason="rebuild the dashboards' read model from scratch"):
         DashboardEntry.objects.all().delete()

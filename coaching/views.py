@@ -15,7 +15,7 @@ from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters.projects import ProjectPresenter
-from coproduction.selectors.projects import project_visible
+from projects.selectors import project_visible
 from reports.presenters import PackStatus
 
 from .forms import (

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from programmes.models import Dimension, Place
-
-from .models import Project
+from projects.models import Project
 
 PREFER_NOT_TO_SAY = "prefer-not-to-say"
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"

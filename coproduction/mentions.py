@@ -13,8 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Role, RoleGrant, User
-
-from .models import Project
+from projects.models import Project
 
 MENTION_HINT = (
     "To mention someone, type @ and the first part of their email address, for example @sam.jones for "

@@ -10,45 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from alwaysevents.tenancy import TenantModel
-
-
-class Project(TenantModel):
-    """One Always Event: a provider's, or a system's when it runs across several member providers."""
-
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.PROTECT, related_name="projects")
-    title = models.CharField(max_length=200)
-    area_of_focus = models.CharField(
-        max_length=200, help_text="The service or pathway, for example children's outpatients."
-    )
-    phase = models.ForeignKey("programmes.Phase", on_delete=models.PROTECT, related_name="projects")
-    progress_score_override = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
-    progress_score_reason = models.TextField(blank=True)
-    place = models.ForeignKey(
-        "programmes.Place",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="projects",
-        help_text="The place within the system the project belongs to, if any.",
-    )
-
-    class Meta(TenantModel.Meta):
-        ordering = ["title"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("project_detail", kwargs={"project_id": self.pk})
-
-
-class ProjectRecord(TenantModel):
-    """A record that belongs to one project (and so to its organisation)."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-
-    class Meta(TenantModel.Meta):
-        abstract = True
+from projects.models import ProjectRecord
 
 
 class ProjectPartner(ProjectRecord):

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import CandidateEvent, PdsaCycle, Project, ResponseTheme, Statement, TeamMember
+from projects.models import Project
+
+from .models import CandidateEvent, PdsaCycle, ResponseTheme, Statement, TeamMember
 
 # score, what it means, the evidence flags it needs (on top of every earlier step's)
 STEPS = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from alwaysevents.audit import audit
 from coaching.models import CallAction, CoachingCall, MonthlyReturn
 from coaching.selectors import previous_month, return_figures
-from coproduction.models import Project
+from projects.models import Project
 
 JOB = "seed_demo"
 

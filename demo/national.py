@@ -40,6 +40,7 @@ from coproduction import models as co
 from measurement.models import DataPoint, Measure
 from programmes.models import Cohort, Enrolment, Organisation, Phase, Place, Programme, nhs_england_regions
 from programmes.services import programme_create
+from projects.models import Project
 
 JOB = "seed_national"
 PROGRAMME_NAME = "Always Events national scale demo (synthetic)"
@@ -415,7 +416,7 @@ class _Builder:
         self.rng.shuffle(phase_of)
         system_wide = round(plan.projects * SYSTEM_WIDE_SHARE)
         enrolments: dict[tuple, Enrolment] = {}
-        self.projects: list[co.Project] = []
+        self.projects: list[Project] = []
         for index in range(plan.projects):
             owner = (
                 self.systems[index % len(self.systems)]
@@ -432,7 +433,7 @@ class _Builder:
                 )
             area = self.rng.choice(AREAS)
             self.projects.append(
-                co.Project(
+                Project(
                     organisation=owner,
                     enrolment=enrolments[key],
                     title=self.rng.choice(TITLES).format(area.lower()),
@@ -442,7 +443,7 @@ class _Builder:
                 )
             )
         self._save("enrolments", Enrolment, enrolments.values())
-        self._save("projects", co.Project, self.projects)
+        self._save("projects", Project, self.projects)
         self._done("enrolments and projects")
 
     def _place_of_project(self, owner: Organisation, index: int, system_wide: int) -> Place | None:
@@ -831,7 +832,7 @@ class _Builder:
         self._save("monthly returns", MonthlyReturn, returns)
         self._done("coaching calls and monthly returns")
 
-    def _snapshot(self, project: co.Project, month: date) -> dict:
+    def _snapshot(self, project: Project, month: date) -> dict:
         """The shape `coaching.selectors.return_figures` freezes, filled from what this seed made."""
         return {
             "month": month.isoformat(),

@@ -14,7 +14,7 @@ from accounts.services import role_grant_create
 from alwaysevents.audit import audit
 from alwaysevents.tenancy import all_organisations
 from coaching.services_dashboards import dashboard_entries_refresh_expired
-from coproduction.models import Project, ProjectPartner
+from coproduction.models import ProjectPartner
 from demo.coaching import seed_coaching
 from demo.coproduction import seed_equity_cycles, seed_integrated_care, seed_journeys
 from demo.measurement import seed_measures, seed_site_measures, seed_stratified_measures
@@ -29,6 +29,7 @@ from programmes.models import (
     nhs_england_regions,
 )
 from programmes.services import programme_create
+from projects.models import Project
 
 JOB = "seed_demo"
 PROGRAMME_NAME = "Always Events national programme"

@@ -15,7 +15,7 @@ from datetime import date
 
 from django.core.cache import cache
 
-from coproduction.models import Project
+from projects.models import Project
 
 from .analysis import _value as measure_value
 from .analysis import pathway_rows

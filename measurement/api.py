@@ -9,11 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import paginated
 from coproduction.models import ProjectPartner
 from coproduction.selectors.partners import partners_of
-from coproduction.selectors.projects import project_visible
+from projects.selectors import project_visible
 
 from .analysis import measure_analysis, site_analysis
 from .charts import chart_finding
@@ -85,7 +86,7 @@ def _site_asked(request, measure: Measure) -> uuid.UUID | None:
         raise Http404("No such site") from error
 
 
-class MeasureListApi(BaseApi):
+class MeasureListApi(APIView):
     @extend_schema(responses=MeasureOutput(many=True), operation_id="measures_list")
     def get(self, request, project_id):
         return paginated(
@@ -106,7 +107,7 @@ class MeasureListApi(BaseApi):
         return Response(MeasureOutput(measure).data, status=status.HTTP_201_CREATED)
 
 
-class MeasureDetailApi(BaseApi):
+class MeasureDetailApi(APIView):
     @extend_schema(responses=MeasureOutput, operation_id="measures_retrieve")
     def get(self, request, project_id, measure_id):
         measure = measure_visible(access=request.access, project_id=project_id, measure_id=measure_id)
@@ -132,7 +133,7 @@ class MeasureDetailApi(BaseApi):
         return Response(MeasureOutput(measure).data)
 
 
-class PointListApi(BaseApi):
+class PointListApi(APIView):
     @extend_schema(
         responses=PointSerializer(many=True),
         parameters=[SITE_PARAMETER],
@@ -204,7 +205,7 @@ class GroupPointsInput(serializers.Serializer):
     points = GroupPointInput(many=True, allow_empty=False)
 
 
-class GroupPointListApi(BaseApi):
+class GroupPointListApi(APIView):
     @extend_schema(responses=GroupPointOutput(many=True), operation_id="measure_groups_list")
     def get(self, request, project_id, measure_id):
         """Each group's data of a measure broken down by group, by period then group. Readers outside the
@@ -247,7 +248,7 @@ class GroupPointListApi(BaseApi):
         return Response({"saved": saved, "measure": measure.pk})
 
 
-class GapApi(BaseApi):
+class GapApi(APIView):
     @extend_schema(responses={200: dict}, operation_id="measure_gap_retrieve")
     def get(self, request, project_id, measure_id):
         """The gap between the most and the least deprived group of a measure broken down by deprivation,
@@ -279,7 +280,7 @@ class GapApi(BaseApi):
         )
 
 
-class AnalysisApi(BaseApi):
+class AnalysisApi(APIView):
     @extend_schema(
         responses={200: dict}, parameters=[SITE_PARAMETER], operation_id="measure_analysis_retrieve"
     )

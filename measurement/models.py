@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from alwaysevents.tenancy import TenantModel
-from coproduction.models import ProjectRecord
+from projects.models import ProjectRecord
 
 # The fields of a measure's definition that people set, in the order the form asks for them.
 DEFINITION_FIELDS = [

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import Access
-from coproduction.selectors.projects import project_visible, records_of
+from projects.selectors import project_visible, records_of
 
 from .models import DataPoint, Measure, PeriodMark, StratumPoint
 

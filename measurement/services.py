@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
-from coproduction.models import Project, ProjectPartner
+from coproduction.models import ProjectPartner
 from coproduction.selectors.partners import partners_of
+from projects.models import Project
 
 from .models import DEFINITION_FIELDS, DataPoint, Measure, PeriodMark, StratumPoint
 from .points import PointError, PointInput, SiteCheck, current_period, require_data_entry, validate_point

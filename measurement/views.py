@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alwaysevents.forms import saved
 from coproduction.models import ProjectPartner
 from coproduction.selectors.partners import partners_of
-from coproduction.selectors.projects import project_visible
+from projects.selectors import project_visible
 
 from .analysis import RUN_RULES
 from .equity import disclosure_for

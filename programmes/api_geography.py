@@ -9,8 +9,9 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated, service_errors
+from alwaysevents.api import paginated, service_errors
 
 from .models import Organisation
 from .selectors_geography import (
@@ -121,7 +122,7 @@ def _with_references(request, values: dict) -> dict:
     return resolved
 
 
-class OrganisationListApi(BaseApi):
+class OrganisationListApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("kind", str, required=False, enum=Organisation.Kind.values),
@@ -156,7 +157,7 @@ class OrganisationListApi(BaseApi):
         return Response(ReferenceOrganisationOutput(organisation).data, status=status.HTTP_201_CREATED)
 
 
-class OrganisationDetailApi(BaseApi):
+class OrganisationDetailApi(APIView):
     @extend_schema(responses=ReferenceOrganisationOutput, operation_id="organisations_retrieve", tags=TAGS)
     def get(self, request, organisation_id):
         organisation = organisation_editable(access=request.access, organisation_id=organisation_id)
@@ -198,7 +199,7 @@ class ReferenceRegionOutput(serializers.Serializer):
     systems = RegionSystemBriefOutput(many=True, help_text="The integrated care systems in it, by name")
 
 
-class RegionListApi(BaseApi):
+class RegionListApi(APIView):
     @extend_schema(
         responses=ReferenceRegionOutput(many=True),
         operation_id="regions_list",
@@ -210,7 +211,7 @@ class RegionListApi(BaseApi):
         return paginated(self, request, regions, ReferenceRegionOutput)
 
 
-class RegionDetailApi(BaseApi):
+class RegionDetailApi(APIView):
     @extend_schema(responses=ReferenceRegionOutput, operation_id="regions_retrieve", tags=TAGS)
     def get(self, request, region_id):
         region = region_readable(access=request.access, region_id=region_id)
@@ -256,7 +257,7 @@ def _place_detail(place) -> dict:
     return ReferencePlaceDetailOutput(place).data
 
 
-class PlaceListApi(BaseApi):
+class PlaceListApi(APIView):
     @extend_schema(
         responses=ReferencePlaceOutput(many=True),
         operation_id="system_places_list",
@@ -283,7 +284,7 @@ class PlaceListApi(BaseApi):
         return Response(_place_detail(place), status=status.HTTP_201_CREATED)
 
 
-class PlaceDetailApi(BaseApi):
+class PlaceDetailApi(APIView):
     @extend_schema(responses=ReferencePlaceDetailOutput, operation_id="places_retrieve", tags=TAGS)
     def get(self, request, place_id):
         place = place_editable(access=request.access, place_id=place_id)

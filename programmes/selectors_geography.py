@@ -10,7 +10,7 @@ from django.http import Http404
 
 from accounts.access import Access
 from alwaysevents.tenancy import all_organisations
-from coproduction.models import Project
+from projects.models import Project
 
 from .models import Organisation, Place, Region
 

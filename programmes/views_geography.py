@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.forms import saved
-from coproduction.presenters.conversation import paginate, pagination_links
+from alwaysevents.pagination import paginate, pagination_links
 
 from .forms_geography import OrganisationFilterForm, OrganisationForm, PlaceForm
 from .selectors_geography import (

@@ -7,10 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import paginated
 from coaching.selectors import call_visible
-from coproduction.selectors.projects import project_visible
+from projects.selectors import project_visible
 
 from .downloads import report_file_response
 from .models import ReportRun
@@ -59,7 +60,7 @@ class ReportRunOutput(serializers.ModelSerializer):
         return reverse("api_report_download", kwargs={"run_id": run.pk})
 
 
-class ProjectReportCreateApi(BaseApi):
+class ProjectReportCreateApi(APIView):
     @extend_schema(responses=ReportRunOutput(many=True), operation_id="project_reports_list")
     def get(self, request, project_id):
         """The project's report runs, newest first."""
@@ -89,7 +90,7 @@ class ScopeRunsOutput(serializers.Serializer):
     results = ReportRunOutput(many=True)
 
 
-class ScopeReportsApi(BaseApi):
+class ScopeReportsApi(APIView):
     scope_kind = ""
     scope_argument = ""
 
@@ -141,7 +142,7 @@ CohortReportsApi = _scope_api(ReportRun.ScopeKind.COHORT, "cohort_id", "cohort")
 RegionReportsApi = _scope_api(ReportRun.ScopeKind.REGION, "region_id", "region")
 
 
-class CallPacksApi(BaseApi):
+class CallPacksApi(APIView):
     @extend_schema(responses=ReportRunOutput(many=True), operation_id="call_packs_list")
     def get(self, request, project_id, call_id):
         """The call's pre-call pack runs, newest first."""
@@ -157,13 +158,13 @@ class CallPacksApi(BaseApi):
         return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
 
 
-class ReportRunDetailApi(BaseApi):
+class ReportRunDetailApi(APIView):
     @extend_schema(responses=ReportRunOutput, operation_id="reports_retrieve")
     def get(self, request, run_id):
         return Response(ReportRunOutput(run_visible(access=request.access, run_id=run_id)).data)
 
 
-class ReportRunDownloadApi(BaseApi):
+class ReportRunDownloadApi(APIView):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),

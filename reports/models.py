@@ -42,7 +42,7 @@ class ReportRun(TenantModel):
         help_text="The project, organisation, system, cohort, region or call reported on."
     )
     project = models.ForeignKey(
-        "coproduction.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     call = models.ForeignKey(
         "coaching.CoachingCall", on_delete=models.CASCADE, null=True, blank=True, related_name="pack_runs"

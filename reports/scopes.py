@@ -20,8 +20,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.access import Access
-from coproduction.models import Project
 from programmes.models import Cohort, Organisation, Region
+from projects.models import Project
 
 from .models import ReportRun
 

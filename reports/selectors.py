@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from accounts.access import Access
 from coaching.models import CallAction, CoachingCall, MonthlyReturn
-from coproduction.models import Comment, PdsaCycle, Project, ResponseTheme, Statement, TeamMember, Theme
-from coproduction.selectors.projects import records_of
+from coproduction.models import Comment, PdsaCycle, ResponseTheme, Statement, TeamMember, Theme
 from measurement.models import DataPoint, Measure
+from projects.models import Project
+from projects.selectors import records_of
 
 from .models import ReportRun
 from .scopes import Scope, may_read_multi_project_run

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.access import Access
 from alwaysevents.audit import audit
 from coaching.models import CoachingCall
-from coproduction.models import Project
+from projects.models import Project
 
 from .exports import tables_to_csv, tables_to_xlsx
 from .models import ReportRun, report_file_name

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coaching.selectors import call_visible
 from coproduction.presenters.projects import ProjectPresenter
-from coproduction.selectors.projects import project_visible
+from projects.selectors import project_visible
 
 from .downloads import report_file_response
 from .forms import ReportRequestForm

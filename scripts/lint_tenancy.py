@@ -30,7 +30,16 @@ def tenant_model_names() -> set[str]:
     return {model.__name__ for model in apps.get_models() if issubclass(model, TenantModel)}
 
 
-APPS = ("alwaysevents", "accounts", "programmes", "coproduction", "measurement", "reports", "coaching")
+APPS = (
+    "alwaysevents",
+    "accounts",
+    "programmes",
+    "projects",
+    "coproduction",
+    "measurement",
+    "reports",
+    "coaching",
+)
 
 
 def guarded_files() -> list[Path]:

@@ -12,14 +12,14 @@ from coproduction.models import (
     ChangeIdeaPartner,
     PdsaCycle,
     PdsaCyclePartner,
-    Project,
     ProjectPartner,
     SessionPartner,
     TeamMember,
 )
-from coproduction.selectors.projects import projects_visible
 from measurement.models import DataPoint, Measure
 from programmes.models import Organisation, Place
+from projects.models import Project
+from projects.selectors import projects_visible
 
 
 @pytest.mark.django_db

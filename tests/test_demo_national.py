@@ -12,8 +12,7 @@ from accounts.access import Access
 from accounts.models import Role, RoleGrant, User
 from alwaysevents.models import AuditEvent
 from alwaysevents.tenancy import TenantModel
-from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, ProjectPartner
-from coproduction.selectors.projects import projects_visible
+from coproduction.models import PdsaCycle, PdsaCyclePartner, ProjectPartner
 from demo.national import (
     EMAIL_DOMAIN,
     PARTNERED_EVERY,
@@ -25,6 +24,8 @@ from demo.national import (
 )
 from measurement.models import DataPoint, Measure
 from programmes.models import Organisation, Place
+from projects.models import Project
+from projects.selectors import projects_visible
 
 pytestmark = pytest.mark.django_db
 

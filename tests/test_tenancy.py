@@ -6,8 +6,8 @@ from django.apps import apps
 from django.db import models
 
 from alwaysevents.tenancy import ScopeError, TenantManager, TenantModel, all_organisations, tenant_scope
-from coproduction.models import Project
 from programmes.models import Organisation
+from projects.models import Project
 
 # Rows that point at an organisation but are not owned by it, each with the reason (docs/adr/001-tenancy.md).
 NOT_TENANT_OWNED = {

@@ -11,7 +11,6 @@ from accounts.models import Role, User
 from accounts.services import role_grant_create
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
-from coproduction.models import Project
 from measurement.models import DataPoint, Measure, PeriodMark
 from programmes.models import (
     Cohort,
@@ -24,6 +23,7 @@ from programmes.models import (
     nhs_england_regions,
 )
 from programmes.services import programme_create
+from projects.models import Project
 
 PASSWORD = "a-long-test-password-1"
 

@@ -7,28 +7,17 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from alwaysevents.model_moves import relabel_moved_models
+
 MOVED_MODELS = ["coachingcall", "callaction", "monthlyreturn", "dashboardentry"]
 
 
-def relabel(apps, *, old: str, new: str) -> None:
-    """Content types and audit events of the moved models from app `old` to app `new`. A content type the
-    new app already has (made by a migrate run in between) is kept, and the old one left alone."""
-    content_type = apps.get_model("contenttypes", "ContentType")
-    have = content_type.objects.filter(app_label=new, model__in=MOVED_MODELS).values_list("model", flat=True)
-    content_type.objects.filter(app_label=old, model__in=MOVED_MODELS).exclude(model__in=list(have)).update(
-        app_label=new
-    )
-    audit_event = apps.get_model("alwaysevents", "AuditEvent")
-    for model in MOVED_MODELS:
-        audit_event.objects.filter(object_type=f"{old}.{model}").update(object_type=f"{new}.{model}")
-
-
 def forwards(apps, schema_editor):
-    relabel(apps, old="programmes", new="coaching")
+    relabel_moved_models(apps, models=MOVED_MODELS, old="programmes", new="coaching")
 
 
 def backwards(apps, schema_editor):
-    relabel(apps, old="coaching", new="programmes")
+    relabel_moved_models(apps, models=MOVED_MODELS, old="coaching", new="programmes")
 
 
 class Migration(migrations.Migration):

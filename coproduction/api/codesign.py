@@ -7,14 +7,16 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated, service_errors
+from alwaysevents.api import paginated, service_errors
+from projects.models import Project
+from projects.selectors import project_visible, record_visible, records_of, records_with_ids
 
 from ..models import (
     CandidateEvent,
     CoDesignSession,
     CriterionAssessment,
-    Project,
     ProjectPartner,
     Statement,
     TeamMember,
@@ -32,7 +34,6 @@ from ..selectors.codesign import (
     sessions_in_full,
     statement_of_candidate,
 )
-from ..selectors.projects import project_visible, record_visible, records_of, records_with_ids
 from ..services import codesign as services
 
 PARTNERS_HELP = "Partners of the project it is attributed to (a partner's own staff: theirs when left out)."
@@ -104,7 +105,7 @@ def _account(project: Project, user_id):
     return user
 
 
-class TeamMemberListApi(BaseApi):
+class TeamMemberListApi(APIView):
     @extend_schema(responses=TeamMemberOutput(many=True), operation_id="team_members_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -124,7 +125,7 @@ class TeamMemberListApi(BaseApi):
         return Response(TeamMemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
-class TeamMemberDetailApi(BaseApi):
+class TeamMemberDetailApi(APIView):
     def member(self, request, project_id, member_id) -> TeamMember:
         return record_visible(
             access=request.access, project_id=project_id, model=TeamMember, record_id=member_id
@@ -219,7 +220,7 @@ class SessionUpdateInput(serializers.Serializer):
     decisions = serializers.CharField(required=False, allow_blank=True)
 
 
-class SessionListApi(BaseApi):
+class SessionListApi(APIView):
     @extend_schema(responses=SessionOutput(many=True), operation_id="sessions_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -244,7 +245,7 @@ class SessionListApi(BaseApi):
         return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
 
 
-class SessionDetailApi(BaseApi):
+class SessionDetailApi(APIView):
     def session(self, request, project_id, session_id) -> CoDesignSession:
         return record_visible(
             access=request.access, project_id=project_id, model=CoDesignSession, record_id=session_id
@@ -366,7 +367,7 @@ def _session(project: Project, session_id):
     return records_by_id(project=project, model=CoDesignSession, ids=[session_id], field="session")[0]
 
 
-class CandidateListApi(BaseApi):
+class CandidateListApi(APIView):
     @extend_schema(responses=CandidateOutput(many=True), operation_id="candidates_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -386,7 +387,7 @@ class CandidateListApi(BaseApi):
         return Response(CandidateOutput(candidate).data, status=status.HTTP_201_CREATED)
 
 
-class CandidateDetailApi(BaseApi):
+class CandidateDetailApi(APIView):
     def candidate(self, request, project_id, candidate_id) -> CandidateEvent:
         return record_visible(
             access=request.access, project_id=project_id, model=CandidateEvent, record_id=candidate_id
@@ -448,7 +449,7 @@ class ChoiceOutput(serializers.Serializer):
     unmet_criteria = serializers.ListField(child=serializers.CharField())
 
 
-class CandidateChoiceApi(BaseApi):
+class CandidateChoiceApi(APIView):
     """Whether this candidate is (or can be) the project's Always Event; POST chooses it."""
 
     def choice(self, candidate: CandidateEvent) -> dict:
@@ -527,7 +528,7 @@ class StatementUpdateInput(serializers.Serializer):
     aim_time_window = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class StatementApi(BaseApi):
+class StatementApi(APIView):
     """The vision statement and SMART aim of the project's chosen Always Event."""
 
     def statement(self, project: Project) -> Statement:

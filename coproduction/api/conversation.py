@@ -5,13 +5,14 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import paginated
+from projects.selectors import project_visible
 
 from ..models import Comment, Notification
 from ..presenters.conversation import person_name
 from ..selectors.conversation import threads_by_state, unread_only
-from ..selectors.projects import project_visible
 from ..services.conversation import (
     BODY_MAX_LENGTH,
     comment_create,
@@ -72,7 +73,7 @@ class ThreadOutput(CommentOutput):
         fields = [*CommentOutput.Meta.fields, "replies"]
 
 
-class ProjectCommentListApi(BaseApi):
+class ProjectCommentListApi(APIView):
     class CommentFilterInput(serializers.Serializer):
         target = serializers.ChoiceField(choices=Comment.Target.choices, required=False)
         target_id = serializers.UUIDField(required=False)
@@ -132,7 +133,7 @@ class ProjectCommentListApi(BaseApi):
         return Response(ThreadOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
-class CommentThreadApi(BaseApi):
+class CommentThreadApi(APIView):
     """One thread with its replies; POST replies on it."""
 
     class CommentReplyInput(serializers.Serializer):
@@ -160,7 +161,7 @@ class CommentThreadApi(BaseApi):
         return Response(CommentOutput(reply).data, status=status.HTTP_201_CREATED)
 
 
-class CommentResolutionApi(BaseApi):
+class CommentResolutionApi(APIView):
     """Whether a thread is resolved; POST resolves or reopens it."""
 
     class CommentResolutionOutput(serializers.Serializer):
@@ -241,7 +242,7 @@ class NotificationOutput(serializers.ModelSerializer):
         return comment_page_url(notification.comment)
 
 
-class NotificationListApi(BaseApi):
+class NotificationListApi(APIView):
     class NotificationFilterInput(serializers.Serializer):
         unread = serializers.BooleanField(required=False, help_text="true lists only unread notifications.")
 
@@ -260,14 +261,14 @@ class NotificationListApi(BaseApi):
         return paginated(self, request, notifications, NotificationOutput)
 
 
-class NotificationDetailApi(BaseApi):
+class NotificationDetailApi(APIView):
     @extend_schema(responses=NotificationOutput, operation_id="notifications_retrieve")
     def get(self, request, notification_id):
         notification = notification_visible(access=request.access, notification_id=notification_id)
         return Response(NotificationOutput(notification).data)
 
 
-class NotificationReadApi(BaseApi):
+class NotificationReadApi(APIView):
     """Whether a notification is read; POST marks it read."""
 
     class NotificationReadOutput(serializers.Serializer):

@@ -7,8 +7,10 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, Pagination, paginated, service_errors
+from alwaysevents.api import Pagination, paginated, service_errors
+from projects.selectors import project_visible, record_of, record_visible, records_with_ids
 
 from ..models import CollectionLink, Response, Theme
 from ..presenters.discovery import public_url, text_is_visible
@@ -25,7 +27,6 @@ from ..selectors.discovery import (
     theme_group_table,
     theme_summaries,
 )
-from ..selectors.projects import project_visible, record_of, record_visible, records_with_ids
 from ..services.discovery import (
     link_create,
     link_set_open,
@@ -165,7 +166,7 @@ def _response_output(request, response) -> dict:
     return ResponseOutput(response, context={"can_edit": can_edit}).data
 
 
-class ResponseListApi(BaseApi):
+class ResponseListApi(APIView):
     @extend_schema(
         parameters=[ResponseFilterInput],
         responses=ResponseOutput(many=True),
@@ -191,7 +192,7 @@ class ResponseListApi(BaseApi):
         return ApiResponse(_response_output(request, response), status=status.HTTP_201_CREATED)
 
 
-class ResponseDetailApi(BaseApi):
+class ResponseDetailApi(APIView):
     def _response(self, request, project_id, response_id):
         return record_visible(
             access=request.access, project_id=project_id, model=Response, record_id=response_id
@@ -278,7 +279,7 @@ class ThemeMergeOutput(serializers.Serializer):
     targets = ThemeOutput(many=True, help_text="The themes it can be merged into.")
 
 
-class ThemeListApi(BaseApi):
+class ThemeListApi(APIView):
     @extend_schema(responses=ThemeSummaryOutput(many=True), operation_id="themes_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -301,7 +302,7 @@ def _theme(request, project_id, theme_id) -> Theme:
     return record_visible(access=request.access, project_id=project_id, model=Theme, record_id=theme_id)
 
 
-class ThemeDetailApi(BaseApi):
+class ThemeDetailApi(APIView):
     @extend_schema(responses=ThemeOutput, operation_id="themes_retrieve")
     def get(self, request, project_id, theme_id):
         return ApiResponse(ThemeOutput(_theme(request, project_id, theme_id)).data)
@@ -324,7 +325,7 @@ class ThemeDetailApi(BaseApi):
         return ApiResponse(ThemeOutput(theme).data)
 
 
-class ThemeMergeApi(BaseApi):
+class ThemeMergeApi(APIView):
     @extend_schema(responses=ThemeMergeOutput, operation_id="themes_merge_options")
     def get(self, request, project_id, theme_id):
         """What a merge would do: the theme, how many responses it tags, and the themes it can merge into."""
@@ -398,7 +399,7 @@ def _question(key: str, name: str) -> dict:
     return {"key": key, "label": name}
 
 
-class ThemeGroupCountsApi(BaseApi):
+class ThemeGroupCountsApi(APIView):
     @extend_schema(
         parameters=[ThemeGroupCountsInput],
         responses=ThemeGroupCountsOutput,
@@ -507,7 +508,7 @@ def _link(request, project_id, link_id) -> CollectionLink:
     return _editable(request, link)
 
 
-class LinkListApi(BaseApi):
+class LinkListApi(APIView):
     @extend_schema(responses=LinkOutput(many=True), operation_id="collection_links_list")
     def get(self, request, project_id):
         project = _editable_project(request, project_id)
@@ -523,7 +524,7 @@ class LinkListApi(BaseApi):
         return ApiResponse(LinkOutput(link).data, status=status.HTTP_201_CREATED)
 
 
-class LinkDetailApi(BaseApi):
+class LinkDetailApi(APIView):
     @extend_schema(responses=LinkOutput, operation_id="collection_links_retrieve")
     def get(self, request, project_id, link_id):
         return ApiResponse(LinkOutput(_link(request, project_id, link_id)).data)

@@ -6,21 +6,14 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated, service_errors
+from alwaysevents.api import paginated, service_errors
+from projects.models import Project
+from projects.selectors import project_visible, record_of, record_visible, records_of
 
-from ..models import (
-    ChangeIdea,
-    CoDesignSession,
-    Driver,
-    PdsaCycle,
-    PdsaQuestion,
-    Project,
-    ProjectPartner,
-    Ramp,
-)
+from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle, PdsaQuestion, ProjectPartner, Ramp
 from ..selectors.improvement import change_ideas_in_full, cycle_in_full, cycles_in_full, drivers_by_parent
-from ..selectors.projects import project_visible, record_of, record_visible, records_of
 from ..services.improvement import (
     NEXT_STATUS,
     change_idea_create,
@@ -84,7 +77,7 @@ class DriverUpdateInput(serializers.Serializer):
     parent = serializers.UUIDField(required=False, help_text="Secondary drivers only: the new primary.")
 
 
-class DriverListApi(BaseApi):
+class DriverListApi(APIView):
     @extend_schema(responses=DriverOutput(many=True), operation_id="drivers_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -107,7 +100,7 @@ def _valid(serializer_class, data, **kwargs) -> dict:
     return serializer.validated_data
 
 
-class DriverDetailApi(BaseApi):
+class DriverDetailApi(APIView):
     def _driver(self, request, project_id, driver_id) -> Driver:
         return record_visible(access=request.access, project_id=project_id, model=Driver, record_id=driver_id)
 
@@ -187,7 +180,7 @@ class ChangeIdeaUpdateInput(serializers.Serializer):
     partners = serializers.ListField(child=serializers.UUIDField(), required=False)
 
 
-class ChangeIdeaListApi(BaseApi):
+class ChangeIdeaListApi(APIView):
     @extend_schema(responses=ChangeIdeaOutput(many=True), operation_id="change_ideas_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -212,7 +205,7 @@ class ChangeIdeaListApi(BaseApi):
         return Response(ChangeIdeaOutput(idea).data, status=status.HTTP_201_CREATED)
 
 
-class ChangeIdeaDetailApi(BaseApi):
+class ChangeIdeaDetailApi(APIView):
     @extend_schema(responses=ChangeIdeaOutput, operation_id="change_ideas_retrieve")
     def get(self, request, project_id, idea_id):
         idea = record_visible(
@@ -271,7 +264,7 @@ class RampInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
 
 
-class RampListApi(BaseApi):
+class RampListApi(APIView):
     @extend_schema(responses=RampOutput(many=True), operation_id="ramps_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -288,7 +281,7 @@ class RampListApi(BaseApi):
         return Response(RampOutput(ramp).data, status=status.HTTP_201_CREATED)
 
 
-class RampDetailApi(BaseApi):
+class RampDetailApi(APIView):
     @extend_schema(responses=RampOutput, operation_id="ramps_retrieve")
     def get(self, request, project_id, ramp_id):
         ramp = record_visible(access=request.access, project_id=project_id, model=Ramp, record_id=ramp_id)
@@ -399,7 +392,7 @@ def _cycle(request, project_id, cycle_id) -> PdsaCycle:
     return cycle
 
 
-class CycleListApi(BaseApi):
+class CycleListApi(APIView):
     @extend_schema(responses=CycleOutput(many=True), operation_id="pdsa_cycles_list")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -419,7 +412,7 @@ class CycleListApi(BaseApi):
         return Response(CycleOutput(cycle).data, status=status.HTTP_201_CREATED)
 
 
-class CycleDetailApi(BaseApi):
+class CycleDetailApi(APIView):
     @extend_schema(responses=CycleOutput, operation_id="pdsa_cycles_retrieve")
     def get(self, request, project_id, cycle_id):
         return Response(CycleOutput(_cycle(request, project_id, cycle_id)).data)
@@ -439,7 +432,7 @@ class CycleDetailApi(BaseApi):
         return Response(CycleOutput(_cycle(request, project_id, cycle.pk)).data)
 
 
-class CycleAdvanceApi(BaseApi):
+class CycleAdvanceApi(APIView):
     """GET says what the next step needs; POST takes it (planned → running → studied → complete)."""
 
     @extend_schema(responses=CycleAdvanceOutput, operation_id="pdsa_cycles_advance_check")

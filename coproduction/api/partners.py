@@ -10,13 +10,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import Invitation, RoleGrant
-from alwaysevents.api import BaseApi, paginated
+from alwaysevents.api import paginated
+from projects.selectors import project_visible
 
 from ..models import ProjectPartner
 from ..selectors.partners import organisation_by_id, partner_visible, partners_of, partners_with_staff
-from ..selectors.projects import project_visible
 from ..services import partners as services
 
 
@@ -70,7 +71,7 @@ class PartnerUpdateInput(serializers.Serializer):
     left_on = serializers.DateField(required=False, allow_null=True)
 
 
-class PartnerListApi(BaseApi):
+class PartnerListApi(APIView):
     @extend_schema(responses=PartnerOutput(many=True), operation_id="partners_list", tags=["Partners"])
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)
@@ -100,7 +101,7 @@ class PartnerListApi(BaseApi):
         return Response(PartnerOutput(partner).data, status=status.HTTP_201_CREATED)
 
 
-class PartnerDetailApi(BaseApi):
+class PartnerDetailApi(APIView):
     @extend_schema(responses=PartnerOutput, operation_id="partners_retrieve", tags=["Partners"])
     def get(self, request, project_id, partner_id):
         partner = partner_visible(access=request.access, project_id=project_id, partner_id=partner_id)
@@ -169,7 +170,7 @@ def _staff_of(request, project_id, partner_id) -> tuple[ProjectPartner, list[Rol
     raise Http404("No such partner")
 
 
-class PartnerStaffListApi(BaseApi):
+class PartnerStaffListApi(APIView):
     @extend_schema(
         responses=PartnerStaffOutput(many=True), operation_id="partner_staff_list", tags=["Partners"]
     )
@@ -200,7 +201,7 @@ class PartnerStaffListApi(BaseApi):
         return Response(PartnerStaffAddedOutput(output).data, status=status.HTTP_201_CREATED)
 
 
-class PartnerStaffDetailApi(BaseApi):
+class PartnerStaffDetailApi(APIView):
     @extend_schema(responses=PartnerStaffOutput, operation_id="partner_staff_retrieve", tags=["Partners"])
     def get(self, request, project_id, partner_id, grant_id):
         _, staff = _staff_of(request, project_id, partner_id)

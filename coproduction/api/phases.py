@@ -2,11 +2,11 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi
+from projects.selectors import project_visible
 
 from ..presenters.phases import ProjectProgressPresenter
-from ..selectors.projects import project_visible
 
 
 class EvidenceOutput(serializers.Serializer):
@@ -32,7 +32,7 @@ class ProgressOutput(serializers.Serializer):
     evidence = EvidenceOutput(many=True)
 
 
-class ProjectProgressApi(BaseApi):
+class ProjectProgressApi(APIView):
     @extend_schema(responses=ProgressOutput, operation_id="project_progress_retrieve")
     def get(self, request, project_id):
         project = project_visible(access=request.access, project_id=project_id)

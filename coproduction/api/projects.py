@@ -3,11 +3,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from alwaysevents.api import BaseApi, paginated
-
-from ..models import Project
-from ..selectors.projects import project_visible, projects_visible
+from alwaysevents.api import paginated
+from projects.models import Project
+from projects.selectors import project_visible, projects_visible
 
 
 class ProjectOutput(serializers.ModelSerializer):
@@ -36,13 +36,13 @@ class ProjectOutput(serializers.ModelSerializer):
         ]
 
 
-class ProjectListApi(BaseApi):
+class ProjectListApi(APIView):
     @extend_schema(responses=ProjectOutput(many=True), operation_id="projects_list")
     def get(self, request):
         return paginated(self, request, projects_visible(access=request.access), ProjectOutput)
 
 
-class ProjectDetailApi(BaseApi):
+class ProjectDetailApi(APIView):
     @extend_schema(responses=ProjectOutput, operation_id="projects_retrieve")
     def get(self, request, project_id):
         return Response(ProjectOutput(project_visible(access=request.access, project_id=project_id)).data)

@@ -5,18 +5,11 @@ from django import forms
 from django.utils import timezone
 
 from alwaysevents.forms import VersionedForm
+from projects.models import Project
+from projects.selectors import records_of
 
-from ..models import (
-    CandidateEvent,
-    CoDesignSession,
-    CriterionAssessment,
-    Project,
-    Statement,
-    TeamMember,
-    Theme,
-)
+from ..models import CandidateEvent, CoDesignSession, CriterionAssessment, Statement, TeamMember, Theme
 from ..selectors.codesign import users_who_can_see
-from ..selectors.projects import records_of
 from ..services.codesign import (
     NAMED_WITHOUT_CONSENT,
     VISION_NOT_FIRST_PERSON,

@@ -1,9 +1,10 @@
 from django import forms
 
 from alwaysevents.forms import VersionedForm
+from projects.models import Project
 
 from ..about_you import PREFER_NOT_TO_SAY_LABEL, Question
-from ..models import CollectionLink, Project, Response, Theme
+from ..models import CollectionLink, Response, Theme
 from ..selectors.discovery import UNTAGGED, ResponseFilters, themes_of
 
 STAFF_METHODS = [choice for choice in Response.Method.choices if choice[0] != Response.Method.PUBLIC_FORM]

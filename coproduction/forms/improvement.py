@@ -5,9 +5,10 @@ from types import SimpleNamespace
 from django import forms
 
 from alwaysevents.forms import VersionedForm
+from projects.models import Project
+from projects.selectors import records_of
 
-from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle, Project
-from ..selectors.projects import records_of
+from ..models import ChangeIdea, CoDesignSession, Driver, PdsaCycle
 from .attribution import add_partners_field, attributed_ids
 
 QUESTION_ROWS = 3

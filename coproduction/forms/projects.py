@@ -2,8 +2,7 @@ from django import forms
 
 from alwaysevents.forms import VersionedForm
 from programmes.models import Phase
-
-from ..models import Project
+from projects.models import Project
 
 
 class ProjectForm(VersionedForm):

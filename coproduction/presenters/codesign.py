@@ -7,15 +7,10 @@ from functools import cached_property
 from django.urls import reverse
 
 from accounts.access import Access
+from projects.models import Project
+from projects.selectors import records_of
 
-from ..models import (
-    CandidateEvent,
-    CoDesignSession,
-    CriterionAssessment,
-    Project,
-    Statement,
-    TeamMember,
-)
+from ..models import CandidateEvent, CoDesignSession, CriterionAssessment, Statement, TeamMember
 from ..selectors.codesign import (
     candidate_assessments,
     candidate_themes,
@@ -27,7 +22,6 @@ from ..selectors.codesign import (
     sessions_with_attendees,
     statement_of_candidate,
 )
-from ..selectors.projects import records_of
 from ..services.codesign import unmet_criteria
 from .partners import attribution_rows
 

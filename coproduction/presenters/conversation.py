@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Page, Paginator
-from django.http import QueryDict
+from django.core.paginator import Page
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -14,11 +13,12 @@ from django.utils.safestring import SafeString
 from accounts.access import Access
 from alwaysevents.jinja2 import local_datetime
 from alwaysevents.models import AuditEvent
+from projects.models import Project
+from projects.selectors import records_with_ids
 
 from ..forms.conversation import CommentForm, ReplyForm, ThreadStateForm
 from ..mentions import MENTION_HINT, mentionable_names, render_comment_body
-from ..models import Comment, Notification, Project
-from ..selectors.projects import records_with_ids
+from ..models import Comment, Notification
 from ..services.conversation import PROJECT_TARGETS, TARGET_MODELS, CommentTarget, comment_page_url
 
 Target = Comment.Target
@@ -61,30 +61,6 @@ def target_label(kind: str, record) -> str:
     if record is None:
         return f"a removed {Target(kind).label.lower()}"
     return f"{Target(kind).label}: {record}"
-
-
-def paginate(items, request, *, per_page: int) -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def pagination_links(page: Page, request) -> dict | None:
-    """Parameters for the NHS.UK pagination component, keeping the page's other query parameters."""
-    if not page.has_other_pages():
-        return None
-
-    def href(number: int) -> str:
-        query: QueryDict = request.GET.copy()
-        query["page"] = str(number)
-        return f"?{query.urlencode()}"
-
-    return {
-        "previous": {"href": href(page.previous_page_number())} if page.has_previous() else None,
-        "next": {"href": href(page.next_page_number())} if page.has_next() else None,
-        "items": [
-            {"number": number, "href": href(number), "current": number == page.number}
-            for number in page.paginator.page_range
-        ],
-    }
 
 
 # --- Comments ------------------------------------------------------------------------------------
@@ -392,7 +368,7 @@ IRREGULAR_VERBS = {"choose": "chose", "send": "sent", "set": "set", "delete": "r
 # Only these records are named in the timeline: their names are titles the team chose. Others (responses,
 # comments) would put free text, perhaps a patient's words, in front of everyone who can read the project.
 NAMED_OBJECT_TYPES = {
-    "coproduction.project",
+    "projects.project",
     "coproduction.candidateevent",
     "coproduction.changeidea",
     "coproduction.pdsacycle",
@@ -442,7 +418,7 @@ class ActivityEntry:
     @property
     def what(self) -> str:
         phrase = describe_action(self.event.action)
-        if self.event.object_type in NAMED_OBJECT_TYPES and self.event.object_type != "coproduction.project":
+        if self.event.object_type in NAMED_OBJECT_TYPES and self.event.object_type != "projects.project":
             phrase = f"{phrase} '{self.event.object_repr}'"
         return phrase
 

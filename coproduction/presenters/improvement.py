@@ -7,8 +7,10 @@ from datetime import date
 from itertools import groupby
 
 from accounts.access import Access
+from projects.models import Project
+from projects.selectors import records_of
 
-from ..models import ChangeIdea, Driver, PdsaCycle, PdsaQuestion, Project, Ramp
+from ..models import ChangeIdea, Driver, PdsaCycle, PdsaQuestion, Ramp
 from ..selectors.improvement import (
     aim_statement_of,
     cycle_counts_by_idea,
@@ -23,7 +25,6 @@ from ..selectors.improvement import (
     ramps_of_idea,
     sessions_of_idea,
 )
-from ..selectors.projects import records_of
 from .partners import attribution_rows
 
 STATUS_TAG_CLASSES = {

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.access import Access
 from accounts.models import RoleGrant
+from projects.models import Project
 
-from ..models import Project, ProjectPartner
+from ..models import ProjectPartner
 from ..selectors.partners import PartnerWithStaff, partners_attributed
 
 

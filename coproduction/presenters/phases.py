@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from accounts.access import Access
+from projects.models import Project
 
 from ..forms.phases import ProgressOverrideForm
-from ..models import Project
 from ..progress import progress_score
 from ..selectors.phases import checklist_items_of, phases_of_programme, ticked_item_ids
 

@@ -12,9 +12,9 @@ from measurement.icons import assurance_icon_svg, variation_icon_svg
 from measurement.models import Measure
 from measurement.periods import describe_period
 from measurement.sparklines import sparkline_description, sparkline_svg
+from projects.models import Project
 
 from .. import models as co
-from ..models import Project
 from ..selectors.projects import ProjectJourney
 
 

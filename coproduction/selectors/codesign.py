@@ -5,6 +5,8 @@ through `project_visible`."""
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, RoleGrant, User
+from projects.models import Project
+from projects.selectors import records_of
 
 from ..models import (
     CandidateEvent,
@@ -12,12 +14,10 @@ from ..models import (
     ChangeIdeaSession,
     CoDesignSession,
     CriterionAssessment,
-    Project,
     Statement,
     TeamMember,
     Theme,
 )
-from .projects import records_of
 
 
 def users_who_can_see(project: Project) -> QuerySet[User]:

@@ -13,6 +13,8 @@ from django.http import Http404
 from accounts.access import Access
 from alwaysevents.tenancy import all_organisations, tenant_scope
 from measurement.spc import suppress
+from projects.models import Project
+from projects.selectors import records_of
 
 from ..about_you import (
     NOT_ANSWERED,
@@ -20,8 +22,7 @@ from ..about_you import (
     Question,
     questions_asked,
 )
-from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
-from .projects import records_of
+from ..models import CollectionLink, Response, ResponseTheme, Theme
 
 UNTAGGED = "untagged"
 QUOTES_PER_THEME = 3

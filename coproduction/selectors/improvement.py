@@ -6,6 +6,9 @@ from collections import Counter
 
 from django.db.models import QuerySet
 
+from projects.models import Project
+from projects.selectors import records_of
+
 from ..models import (
     ChangeIdea,
     ChangeIdeaDriver,
@@ -13,11 +16,9 @@ from ..models import (
     Driver,
     PdsaCycle,
     PdsaQuestion,
-    Project,
     Ramp,
     Statement,
 )
-from .projects import records_of
 
 
 def aim_statement_of(project: Project) -> Statement | None:

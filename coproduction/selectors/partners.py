@@ -9,9 +9,9 @@ from django.http import Http404
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
 from programmes.models import Organisation
+from projects.selectors import project_visible
 
 from ..models import ProjectPartner
-from .projects import project_visible
 
 
 def partners_of(*, project) -> QuerySet[ProjectPartner]:

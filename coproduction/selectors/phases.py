@@ -3,8 +3,9 @@
 from django.db.models import QuerySet
 
 from programmes.models import ChecklistItem, Phase
+from projects.models import Project
 
-from ..models import ChecklistTick, Project
+from ..models import ChecklistTick
 
 
 def phases_of_programme(programme_id) -> QuerySet[Phase]:

@@ -1,39 +1,23 @@
-"""Reads of projects and their records, always through the reader's `Access`."""
+"""What the project page reads of a project's journey, always through the reader's `Access`."""
 
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
 from alwaysevents.tenancy import tenant_scope
+from projects.models import Project
+from projects.selectors import project_visible, records_of
 
 from .. import models as co
-from ..models import Project
 
 if TYPE_CHECKING:
     from measurement.aims import MeasureSummary
     from measurement.models import Measure
-
-
-def projects_visible(*, access: Access) -> QuerySet[Project]:
-    return (
-        Project.objects.filter(access.readable_projects())
-        .select_related("organisation__system", "enrolment__cohort__programme", "phase", "place")
-        .order_by("title")
-    )
-
-
-def project_visible(*, access: Access, project_id: uuid.UUID) -> Project:
-    """The project, or Http404 when it does not exist or lies outside the reader's scope."""
-    try:
-        return projects_visible(access=access).get(pk=project_id)
-    except (Project.DoesNotExist, ValueError) as error:
-        raise Http404("No such project") from error
 
 
 def _count_of(model: type[Model], *conditions: Q, **filters) -> Coalesce:
@@ -101,31 +85,3 @@ def project_journey(*, access: Access, project_id: uuid.UUID) -> ProjectJourney:
         measures = list(records_of(project=project, model=Measure))
         summaries = measure_summaries(measures)
     return ProjectJourney(project, counts, statement, measures, summaries)
-
-
-def records_of[RecordT: Model](*, project: Project, model: type[RecordT]) -> QuerySet[RecordT]:
-    """A project's records of one kind. The caller has already read `project` through `project_visible`."""
-    return model.objects.filter(organisation_id=project.organisation_id, project=project)
-
-
-def record_of[RecordT: Model](*, project: Project, model: type[RecordT], record_id) -> RecordT:
-    """One of a project's records; `model.DoesNotExist` when the id is not one of its records of that kind."""
-    return records_of(project=project, model=model).get(pk=record_id)
-
-
-def records_with_ids[RecordT: Model](*, project: Project, model: type[RecordT], ids) -> QuerySet[RecordT]:
-    """A project's records of one kind among these ids: another project's ids match nothing."""
-    return records_of(project=project, model=model).filter(pk__in=ids)
-
-
-def record_visible[RecordT: Model](
-    *, access: Access, project_id: uuid.UUID, model: type[RecordT], record_id: uuid.UUID
-) -> RecordT:
-    """One record of a visible project, or Http404: a record id from another project is never found."""
-    project = project_visible(access=access, project_id=project_id)
-    try:
-        record = record_of(project=project, model=model, record_id=record_id)
-    except (model.DoesNotExist, ValueError) as error:
-        raise Http404(f"No such {model._meta.verbose_name}") from error
-    record.project = project  # already loaded, with its access-relevant relations
-    return record

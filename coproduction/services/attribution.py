@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from accounts.access import Access
+from projects.selectors import records_of
 
 from ..models import (
     ChangeIdea,
@@ -18,7 +19,6 @@ from ..models import (
     ProjectPartner,
     SessionPartner,
 )
-from ..selectors.projects import records_of
 
 # The link table of each attributable record, and the link's field naming the record.
 LINKS = {

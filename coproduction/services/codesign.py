@@ -12,20 +12,20 @@ from accounts.access import Access
 from accounts.models import User
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
+from projects.models import Project
+from projects.selectors import records_of
 
 from ..models import (
     CandidateEvent,
     CandidateTheme,
     CoDesignSession,
     CriterionAssessment,
-    Project,
     SessionAttendance,
     Statement,
     TeamMember,
     Theme,
 )
 from ..selectors.codesign import chosen_candidate, users_who_can_see
-from ..selectors.projects import records_of
 from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 # --- Rules shared by the forms, the API and the services ----------------------------------------

@@ -24,10 +24,11 @@ from accounts.models import User
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
 from alwaysevents.models import AuditEvent
+from projects.models import Project
+from projects.selectors import project_visible, records_of
 
 from ..mentions import mentioned_people, people_who_can_read_project
-from ..models import CandidateEvent, ChangeIdea, Comment, Notification, PdsaCycle, Project, Statement
-from ..selectors.projects import project_visible, records_of
+from ..models import CandidateEvent, ChangeIdea, Comment, Notification, PdsaCycle, Statement
 
 Target = Comment.Target
 

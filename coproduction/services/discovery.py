@@ -13,12 +13,13 @@ from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
 from alwaysevents.tenancy import tenant_scope
+from projects.models import Project
+from projects.selectors import records_of
 
 from ..about_you import check_answers, check_link_questions, questions_asked
 from ..identifiers import identifier_kinds
-from ..models import CollectionLink, Project, Response, ResponseTheme, Theme
+from ..models import CollectionLink, Response, ResponseTheme, Theme
 from ..selectors.discovery import questions_of_project
-from ..selectors.projects import records_of
 
 RESPONSE_FIELDS = {"method", "collected_on", "setting", "respondent", "text", "anything_else", "about_you"}
 THEME_FIELDS = {"name", "description"}

@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import StaleEdit, save_versioned
+from projects.models import Project
+from projects.selectors import records_of
 
 from ..models import (
     ChangeIdea,
@@ -24,11 +26,9 @@ from ..models import (
     Driver,
     PdsaCycle,
     PdsaQuestion,
-    Project,
     ProjectPartner,
     Ramp,
 )
-from ..selectors.projects import records_of
 from .attribution import attribute, attribution_changed, default_partners, partners_checked
 
 

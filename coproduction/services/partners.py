@@ -13,8 +13,9 @@ from accounts.services import invitation_create, role_grant_create
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 from programmes.models import Organisation
+from projects.models import Project
 
-from ..models import Project, ProjectPartner
+from ..models import ProjectPartner
 
 PARTNER_FIELDS = {"role_in_pathway", "site_name", "joined_on", "left_on"}
 

@@ -9,8 +9,9 @@ from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 from programmes.models import ChecklistItem, Phase
+from projects.models import Project
 
-from ..models import ChecklistTick, Project
+from ..models import ChecklistTick
 
 VALID_SCORES = {Decimal(n) / 2 for n in range(1, 11)}
 

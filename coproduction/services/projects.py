@@ -6,8 +6,7 @@ from accounts.access import Access
 from alwaysevents.audit import audit
 from alwaysevents.concurrency import save_versioned
 from programmes.models import Enrolment, Phase
-
-from ..models import Project
+from projects.models import Project
 
 
 @transaction.atomic

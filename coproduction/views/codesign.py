@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
+from projects.selectors import project_visible, record_visible
 
 from ..forms.codesign import (
     CandidateCreateForm,
@@ -33,7 +34,6 @@ from ..presenters.codesign import (
     session_summaries,
 )
 from ..presenters.projects import ProjectPresenter
-from ..selectors.projects import project_visible, record_visible
 from ..services import codesign as services
 
 TEMPLATES = "coproduction/codesign/"

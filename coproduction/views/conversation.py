@@ -10,6 +10,8 @@ from django.urls import path, register_converter
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alwaysevents.concurrency import StaleEdit
+from alwaysevents.pagination import paginate, pagination_links
+from projects.selectors import project_visible
 
 from ..forms.conversation import CommentForm, ReplyForm, ThreadStateForm
 from ..models import Comment
@@ -19,10 +21,7 @@ from ..presenters.conversation import (
     NotificationPresenter,
     ProjectCommentsPresenter,
     activity_entries,
-    paginate,
-    pagination_links,
 )
-from ..selectors.projects import project_visible
 from ..services.conversation import (
     comment_create,
     comment_page_url,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
+from projects.selectors import project_visible, record_visible, records_of
 
 from ..about_you import askable_questions
 from ..forms.discovery import (
@@ -39,7 +40,6 @@ from ..selectors.discovery import (
     theme_summaries,
     untagged_count,
 )
-from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.discovery import (
     link_create,
     link_set_open,

@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from projects.selectors import projects_visible
+
 from ..presenters.home import HomePresenter
-from ..selectors.projects import projects_visible
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
+from projects.selectors import project_visible, record_visible, records_of
 
 from ..forms.improvement import (
     ChangeIdeaEditForm,
@@ -32,7 +33,6 @@ from ..presenters.improvement import (
     pdsa_timeline,
 )
 from ..presenters.projects import ProjectPresenter
-from ..selectors.projects import project_visible, record_visible, records_of
 from ..services.improvement import (
     change_idea_create,
     change_idea_update,

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Invitation
 from alwaysevents.forms import saved
+from projects.selectors import project_visible
 
 from ..forms.partners import PartnerCreateForm, PartnerEditForm, PartnerStaffForm
 from ..presenters.partners import PartnerRow, PartnersPage
 from ..presenters.projects import ProjectPresenter
 from ..selectors.partners import organisations_to_partner, partner_visible, partners_with_staff
-from ..selectors.projects import project_visible
 from ..services import partners as services
 
 TEMPLATES = "coproduction/partners/"

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.forms import saved
 from programmes.models import ChecklistItem
+from projects.selectors import project_visible, projects_visible
 
 from ..forms.phases import PhaseMoveForm, ProgressOverrideForm
 from ..presenters.phases import PhaseBoard, ProjectProgressPresenter
 from ..progress import with_evidence
-from ..selectors.projects import project_visible, projects_visible
 from ..services.phases import checklist_item_toggle, progress_score_override_set, project_move_phase
 
 

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alwaysevents.concurrency import StaleEdit
 from alwaysevents.page_cache import cached_page, page_key
+from projects.selectors import project_visible, projects_visible
 
 from ..forms.projects import ProjectForm
 from ..presenters.projects import ProjectOverview, ProjectPresenter
-from ..selectors.projects import project_journey, project_visible, projects_visible
+from ..selectors.projects import project_journey
 from ..services.projects import project_update
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.access import Access
-from coproduction.selectors.projects import projects_visible
 from programmes.models import Organisation
+from projects.selectors import projects_visible
 
 # persona: (read A, edit A, comment on A, read B)
 MATRIX = {

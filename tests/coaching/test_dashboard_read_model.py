@@ -38,7 +38,6 @@ from coproduction.models import (
     CriterionAssessment,
     PdsaCycle,
     PdsaQuestion,
-    Project,
     ProjectPartner,
     Ramp,
     Response,
@@ -55,6 +54,7 @@ from measurement.points import PointInput
 from measurement.strata import StratumInput
 from programmes.models import Enrolment, Organisation, Phase
 from programmes.services_geography import edit_version, organisation_update
+from projects.models import Project
 from tests.equity_data import WEEKS, narrowing_rows
 from tests.world import make_project
 

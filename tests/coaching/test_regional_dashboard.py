@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 
 from alwaysevents.tenancy import all_organisations
-from coproduction.models import Project
 from measurement.models import Measure
 from programmes.models import Organisation, Place
+from projects.models import Project
 from tests.world import make_project
 
 from .helpers import add_project_with_data, cold_and_warm

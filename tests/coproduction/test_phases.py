@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from coproduction.models import ChecklistTick, PdsaCycle, Project, TeamMember
+from coproduction.models import ChecklistTick, PdsaCycle, TeamMember
 from coproduction.progress import progress_score
+from projects.models import Project
 
 
 @pytest.mark.django_db

@@ -9,13 +9,14 @@ from django.utils import timezone
 from alwaysevents.tenancy import all_organisations
 from coproduction import models as co
 from measurement.models import DataPoint, Measure
+from projects.models import Project
 from tests.coaching.helpers import built_and_cached
 from tests.world import make_project
 
 pytestmark = pytest.mark.django_db
 
 
-def project_of_size(world, title: str, size: int) -> co.Project:
+def project_of_size(world, title: str, size: int) -> Project:
     """A project of organisation A in cohort 1 with `size` of every record the page counts or shows, and
     `size` measures of `size` weekly points each."""
     project = make_project(world.org_a, world.cohort_1, title, world.programme)

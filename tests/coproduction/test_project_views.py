@@ -1,6 +1,6 @@
 import pytest
 
-from coproduction.models import Project
+from projects.models import Project
 
 
 @pytest.mark.django_db

@@ -11,10 +11,11 @@ from django.core.management import call_command
 
 from accounts.access import Access
 from accounts.models import User
-from coproduction.models import PdsaCycle, PdsaCyclePartner, Project, Ramp
+from coproduction.models import PdsaCycle, PdsaCyclePartner, Ramp
 from measurement.equity import disclosure_for, gap_analysis
 from measurement.models import DataPoint, Measure, StratumPoint
 from measurement.spc import analyse_gap
+from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.access import Access
 from coaching.models import CallAction, CoachingCall
-from coproduction.models import Project
 from programmes.models import Organisation
+from projects.models import Project
 from reports.models import ReportRun
 from reports.scopes import scope_visible
 from reports.selectors import projects_report_data, run_organisation_ids, run_visible
