@@ -29,6 +29,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("coproduction.urls")),
+    path("", include("measurement.views_overview")),
     path("", include("measurement.views")),
     path("", include("reports.views")),
     path("", include("coaching.views")),

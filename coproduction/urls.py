@@ -6,7 +6,6 @@ from .views import projects
 
 urlpatterns = [
     path("projects/", projects.project_list, name="project_list"),
-    path("projects/<uuid:project_id>/", projects.project_detail, name="project_detail"),
     path("projects/<uuid:project_id>/edit/", projects.project_edit, name="project_edit"),
     path("", include("coproduction.views.phases")),
     path("", include("coproduction.views.discovery")),

@@ -28,14 +28,14 @@ LAYERS = [
 # tasks. They sit above every layer, whichever package holds them.
 COMPOSITION_ROOT = {"alwaysevents/urls.py", "alwaysevents/celery.py"}
 
+# Pure packages any layer may import: they import no app (their own included) and no Django, so they cannot
+# close a circle. The SPC engine's place in measurement is fixed by its specification (SPC.md).
+LIBRARIES = {"measurement.spc"}
+
 # Imports against the layers that remain (docs/architecture.md, "What is left"): module -> the apps above it
-# that it imports. The project page's measure summaries, which coproduction reads from measurement; and the
-# pre-call pack, a report about a coaching call, whose reports modules read the call, its actions and the
-# last return.
+# that it imports: the pre-call pack, a report about a coaching call, whose reports modules read the call,
+# its actions and the last return.
 UPWARD = {
-    "coproduction/presenters/projects.py": {"measurement"},
-    "coproduction/selectors/discovery.py": {"measurement"},
-    "coproduction/selectors/projects.py": {"measurement"},
     "reports/api.py": {"coaching"},
     "reports/presenters.py": {"coaching"},
     "reports/selectors.py": {"coaching"},
@@ -44,15 +44,24 @@ UPWARD = {
 }
 
 
-def imported_apps(path: Path) -> set[str]:
-    """The apps of LAYERS that the module imports, anywhere in it."""
-    apps = set()
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module the file imports, anywhere in it."""
+    modules = set()
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            apps.add(node.module.split(".")[0])
+            modules.add(node.module)
         elif isinstance(node, ast.Import):
-            apps.update(alias.name.split(".")[0] for alias in node.names)
-    return apps & set(LAYERS)
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def is_library(module: str) -> bool:
+    return any(module == library or module.startswith(f"{library}.") for library in LIBRARIES)
+
+
+def imported_apps(path: Path) -> set[str]:
+    """The apps of LAYERS that the module imports, anywhere in it, the LIBRARIES aside."""
+    return {module.split(".")[0] for module in imported_modules(path) if not is_library(module)} & set(LAYERS)
 
 
 def upward_imports() -> dict[str, set[str]]:
@@ -80,6 +89,21 @@ def test_the_list_of_imports_left_to_move_is_exact():
     gone = {module: apps - found.get(module, set()) for module, apps in UPWARD.items()}
     gone = {module: apps for module, apps in gone.items() if apps}
     assert gone == {}, "these imports are gone: take them off UPWARD"
+
+
+def test_the_libraries_import_no_app_and_no_django():
+    for library in LIBRARIES:
+        package = ROOT / library.replace(".", "/")
+        for path in sorted(package.rglob("*.py")):
+            imported = {module.split(".")[0] for module in imported_modules(path)}
+            assert not imported & ({"django"} | set(LAYERS)), path.relative_to(ROOT).as_posix()
+            # Relative imports stay inside the package: `from ..` would reach the app around it.
+            relative = [
+                node
+                for node in ast.walk(ast.parse(path.read_text()))
+                if isinstance(node, ast.ImportFrom) and node.level > len(path.relative_to(package).parts)
+            ]
+            assert relative == [], path.relative_to(ROOT).as_posix()
 
 
 def test_every_app_is_in_a_layer():

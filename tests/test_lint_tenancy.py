@@ -10,7 +10,7 @@ spec.loader.exec_module(lint_tenancy)
 def test_it_reports_a_tenant_models_manager_used_in_a_view(tmp_path):
     view = tmp_path / "views.py"
     view.write_text(
-        "from coproduction.models import Project\n\ndef v(request):\n    return Project.objects.all()\n"
+        "from projects.models import Project\n\ndef v(request):\n    return Project.objects.all()\n"
     )
     problems = lint_tenancy.violations(view, {"Project"})
     assert len(problems) == 1 and ":4:" in problems[0] and "Project.objects" in problems[0]
@@ -33,4 +33,8 @@ def test_the_projects_own_views_apis_and_tasks_are_clean():
     assert "Project" in names
     files = lint_tenancy.guarded_files()
     assert any(path.name == "views.py" for path in files)
+    guarded = {path.relative_to(ROOT).as_posix() for path in files}
+    # The siblings named by part are guarded too; selectors and services are not.
+    assert {"coaching/views_dashboards.py", "programmes/api_geography.py"} <= guarded
+    assert "coaching/selectors_dashboards.py" not in guarded
     assert [p for path in files for p in lint_tenancy.violations(path, names)] == []

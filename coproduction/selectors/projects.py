@@ -1,23 +1,10 @@
-"""What the project page reads of a project's journey, always through the reader's `Access`."""
-
-import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+"""What the project page counts of a project's journey, as annotations on a Project queryset."""
 
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import Access
-from alwaysevents.tenancy import tenant_scope
-from projects.models import Project
-from projects.selectors import project_visible, records_of
-
 from .. import models as co
-
-if TYPE_CHECKING:
-    from measurement.aims import MeasureSummary
-    from measurement.models import Measure
 
 
 def _count_of(model: type[Model], *conditions: Q, **filters) -> Coalesce:
@@ -50,38 +37,3 @@ def current_partners(prefix: str = "") -> Q:
     return Q(**{f"{prefix}joined_on__lte": today}) & (
         Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": today})
     )
-
-
-@dataclass
-class ProjectJourney:
-    """What the project page reads: the project, its journey counts, statements and measures."""
-
-    project: Project
-    counts: dict[str, int]
-    statement: co.Statement | None
-    measures: list["Measure"]
-    summaries: dict[uuid.UUID, "MeasureSummary"]
-
-
-def project_journey(*, access: Access, project_id: uuid.UUID) -> ProjectJourney:
-    """The visible project (or Http404) and what its page shows of it, in a fixed number of queries."""
-    from measurement.aims import measure_summaries  # measurement's selectors import this module
-    from measurement.models import Measure
-
-    project = project_visible(access=access, project_id=project_id)
-    # Every record of a project carries the project's organisation, which the reader's scope includes (the
-    # project was just read in it), so narrowing the scope to it reads the same rows; each query then names
-    # one organisation instead of all the reader's (a coach's cohort has hundreds).
-    with tenant_scope([project.organisation_id], reason="the records of one visible project"):
-        annotations = journey_counts()
-        counts = (
-            Project.objects.filter(pk=project.pk)
-            .order_by()
-            .annotate(**annotations)
-            .values(*annotations)
-            .get()
-        )
-        statement = records_of(project=project, model=co.Statement).filter(candidate__chosen=True).first()
-        measures = list(records_of(project=project, model=Measure))
-        summaries = measure_summaries(measures)
-    return ProjectJourney(project, counts, statement, measures, summaries)

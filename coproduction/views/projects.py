@@ -2,17 +2,13 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alwaysevents.concurrency import StaleEdit
-from alwaysevents.page_cache import cached_page, page_key
 from projects.selectors import project_visible, projects_visible
 
 from ..forms.projects import ProjectForm
-from ..presenters.projects import ProjectOverview, ProjectPresenter
-from ..selectors.projects import project_journey
+from ..presenters.projects import ProjectPresenter
 from ..services.projects import project_update
 
 
@@ -22,20 +18,6 @@ def project_list(request):
         ProjectPresenter(project, request.access) for project in projects_visible(access=request.access)
     ]
     return render(request, "coproduction/project_list.jinja", {"projects": projects})
-
-
-@require_GET
-def project_detail(request, project_id):
-    def build() -> dict:
-        journey = project_journey(access=request.access, project_id=project_id)
-        project = ProjectPresenter(journey.project, request.access)
-        context = {"project": project, "overview": ProjectOverview(journey, request.access)}
-        body = render_to_string("coproduction/_project_detail_body.jinja", context, request)
-        return {"title": journey.project.title, "body": body}
-
-    page = cached_page(page_key(request.access, "project", {"project": str(project_id)}), build)
-    body = mark_safe(page["body"])  # noqa: S308 - rendered by our template, escaped there
-    return render(request, "coproduction/project_detail.jinja", {"page": page, "body": body})
 
 
 @require_http_methods(["GET", "POST"])
