@@ -29,18 +29,11 @@ LAYERS = [
 COMPOSITION_ROOT = {"alwaysevents/urls.py", "alwaysevents/celery.py"}
 
 # Imports against the layers that remain (docs/architecture.md, "What is left"): module -> the apps above it
-# that it imports. The project page's measure summaries, which coproduction reads from measurement; and the
-# pre-call pack, a report about a coaching call, whose reports modules read the call, its actions and the
-# last return.
+# that it imports: the project page's measure summaries, which coproduction reads from measurement.
 UPWARD = {
     "coproduction/presenters/projects.py": {"measurement"},
     "coproduction/selectors/discovery.py": {"measurement"},
     "coproduction/selectors/projects.py": {"measurement"},
-    "reports/api.py": {"coaching"},
-    "reports/presenters.py": {"coaching"},
-    "reports/selectors.py": {"coaching"},
-    "reports/services.py": {"coaching"},
-    "reports/views.py": {"coaching"},
 }
 
 
