@@ -1,4 +1,4 @@
-"""The coaching API: coaching calls and monthly returns, over the same
+"""The coaching API: coaching calls, their pre-call packs and monthly returns, over the same
 selectors and services as the pages."""
 
 from django.db import transaction
@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 
 from alwaysevents.api import paginated, service_errors
 from projects.selectors import project_visible
+from reports.api import ReportRunOutput
 
 from .models import CallAction, CoachingCall, MonthlyReturn
 from .selectors import call_visible, calls_of, coachable_projects, return_visible, returns_of
+from .selectors_packs import packs_of_call
 from .services import (
     call_create,
     call_update,
@@ -23,6 +25,7 @@ from .services import (
     return_submit,
     return_update,
 )
+from .services_packs import pack_request
 
 
 def _valid(serializer_class, data) -> dict:
@@ -163,6 +166,22 @@ class GroupCallCreateApi(APIView):
         return Response(CallOutput(calls, many=True).data, status=status.HTTP_201_CREATED)
 
 
+class CallPacksApi(APIView):
+    @extend_schema(responses=ReportRunOutput(many=True), operation_id="call_packs_list")
+    def get(self, request, project_id, call_id):
+        """The call's pre-call pack runs, newest first."""
+        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+        return paginated(self, request, packs_of_call(call=call), ReportRunOutput)
+
+    @extend_schema(request=None, responses={201: ReportRunOutput}, operation_id="call_packs_create")
+    def post(self, request, project_id, call_id):
+        """Make the call's pre-call pack PDF (again)."""
+        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+        run = pack_request(access=request.access, call=call)
+        run.refresh_from_db()
+        return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
+
+
 # --- Monthly returns ----------------------------------------------------------------------------------
 
 
@@ -251,6 +270,11 @@ urlpatterns = [
     path("calls/group/", GroupCallCreateApi.as_view(), name="api_group_call_create"),
     path("projects/<uuid:project_id>/calls/", CallListApi.as_view(), name="api_call_list"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/", CallDetailApi.as_view(), name="api_call_detail"),
+    path(
+        "projects/<uuid:project_id>/calls/<uuid:call_id>/packs/",
+        CallPacksApi.as_view(),
+        name="api_call_packs",
+    ),
     path("projects/<uuid:project_id>/returns/", ReturnListApi.as_view(), name="api_return_list"),
     path(
         "projects/<uuid:project_id>/returns/<uuid:return_id>/",

@@ -1,5 +1,5 @@
-"""Display logic for coaching calls, pre-call packs and monthly returns (the dashboards' is in
-`presenters_dashboards`)."""
+"""Display logic for coaching calls, pre-call packs and monthly returns (the pack's PDF is in
+`presenters_packs`, the dashboards' in `presenters_dashboards`)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -78,7 +78,7 @@ class CallPresenter:
 
 @dataclass
 class PreCallPack:
-    """Everything a coach reads before a call, on one page (and, rendered by the reports app, in a PDF)."""
+    """Everything a coach reads before a call, on one page (and, through `presenters_packs`, in a PDF)."""
 
     call: CoachingCall
     access: Access

@@ -1,11 +1,11 @@
-"""Reads for coaching calls and monthly returns, always through the reader's `Access`. The dashboards'
-reads are in `selectors_dashboards`."""
+"""Reads for coaching calls and monthly returns, always through the reader's `Access`. The pre-call packs'
+reads are in `selectors_packs`, the dashboards' in `selectors_dashboards`."""
 
 import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.access import Access
 from accounts.models import Role, RoleGrant
@@ -108,6 +108,20 @@ def carried_actions(call: CoachingCall) -> QuerySet[CallAction]:
         .filter(call__scheduled_for__lt=call.scheduled_for, done_on__isnull=True)
         .select_related("call")
         .order_by("call__scheduled_for", "due_on", "created_at")
+    )
+
+
+def actions_for_reports(*, projects: list[Project], done_since: date) -> QuerySet[CallAction]:
+    """The projects' actions not done, or done on `done_since` or later, as a project report lists them
+    (`reports.registry.actions_of`). Read in a tenant scope holding every project's organisation."""
+    return (
+        CallAction.objects.filter(
+            organisation_id__in={project.organisation_id for project in projects},
+            project_id__in={project.pk for project in projects},
+        )
+        .filter(Q(done_on__isnull=True) | Q(done_on__gte=done_since))
+        .select_related("call")
+        .order_by(F("due_on").asc(nulls_last=True), "call__scheduled_for", "created_at")
     )
 
 

@@ -7,9 +7,9 @@ from django.db import OperationalError
 
 from alwaysevents.tenancy import all_organisations
 
-from .packs import pre_call_packs_request
 from .services import return_reminders_send
 from .services_dashboards import dashboard_entries_refresh_expired
+from .services_packs import pre_call_packs_request
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

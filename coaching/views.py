@@ -16,7 +16,6 @@ from alwaysevents.forms import saved
 from alwaysevents.shortcuts import render_with_form
 from coproduction.presenters.projects import ProjectPresenter
 from projects.selectors import project_visible
-from reports.presenters import PackStatus
 
 from .forms import (
     ActionDoneForm,
@@ -34,6 +33,7 @@ from .presenters import (
     ReturnPresenter,
     months_to_start,
 )
+from .presenters_packs import PackStatus
 from .selectors import (
     RETURN_DUE_DAY,
     action_visible,
@@ -56,6 +56,7 @@ from .services import (
     return_submit,
     return_update,
 )
+from .services_packs import pack_request
 
 TEMPLATES = "programmes/"
 
@@ -199,6 +200,15 @@ def call_pack(request, project_id, call_id):
 
 
 @require_POST
+def call_pack_generate(request, project_id, call_id):
+    """Make the call's pre-call pack PDF (again); its state shows on the pack page."""
+    call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
+    pack_request(access=request.access, call=call)
+    messages.success(request, "We are making the pre-call pack. It takes a few seconds.")
+    return redirect("call_pack", project_id=call.project_id, call_id=call.pk)
+
+
+@require_POST
 def action_done(request, project_id, action_id):
     action = action_visible(access=request.access, project_id=project_id, action_id=action_id)
     form = ActionDoneForm(request.POST)
@@ -313,6 +323,11 @@ urlpatterns = [
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/", call_detail, name="call_detail"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/edit/", call_edit, name="call_edit"),
     path("projects/<uuid:project_id>/calls/<uuid:call_id>/pack/", call_pack, name="call_pack"),
+    path(
+        "projects/<uuid:project_id>/calls/<uuid:call_id>/pack/generate/",
+        call_pack_generate,
+        name="call_pack_generate",
+    ),
     path("projects/<uuid:project_id>/actions/<uuid:action_id>/done/", action_done, name="action_done"),
     path("projects/<uuid:project_id>/returns/", return_list, name="return_list"),
     path("projects/<uuid:project_id>/returns/<uuid:return_id>/", return_edit, name="return_edit"),

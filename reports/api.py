@@ -1,5 +1,5 @@
-"""The report runs API: create a project, organisation, system, cohort or region report or a call's
-pre-call pack, poll it, download it. Same selectors and services as the pages."""
+"""The report runs API: create a project, organisation, system, cohort or region report, poll it, download
+it (a call's pre-call pack as well: `coaching.api`). Same selectors and services as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
@@ -10,14 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alwaysevents.api import paginated
-from coaching.selectors import call_visible
 from projects.selectors import project_visible
 
 from .downloads import report_file_response
 from .models import ReportRun
 from .scopes import scope_visible
-from .selectors import packs_of_call, run_visible, runs_of_project, runs_of_scope
-from .services import pack_request, report_request, scope_report_request
+from .selectors import run_visible, runs_of_project, runs_of_scope
+from .services import report_request, scope_report_request
 
 
 class ReportRunInput(serializers.Serializer):
@@ -142,22 +141,6 @@ CohortReportsApi = _scope_api(ReportRun.ScopeKind.COHORT, "cohort_id", "cohort")
 RegionReportsApi = _scope_api(ReportRun.ScopeKind.REGION, "region_id", "region")
 
 
-class CallPacksApi(APIView):
-    @extend_schema(responses=ReportRunOutput(many=True), operation_id="call_packs_list")
-    def get(self, request, project_id, call_id):
-        """The call's pre-call pack runs, newest first."""
-        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
-        return paginated(self, request, packs_of_call(call=call), ReportRunOutput)
-
-    @extend_schema(request=None, responses={201: ReportRunOutput}, operation_id="call_packs_create")
-    def post(self, request, project_id, call_id):
-        """Make the call's pre-call pack PDF (again)."""
-        call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
-        run = pack_request(access=request.access, call=call)
-        run.refresh_from_db()
-        return Response(ReportRunOutput(run).data, status=status.HTTP_201_CREATED)
-
-
 class ReportRunDetailApi(APIView):
     @extend_schema(responses=ReportRunOutput, operation_id="reports_retrieve")
     def get(self, request, run_id):
@@ -189,11 +172,6 @@ urlpatterns = [
     path("systems/<uuid:system_id>/reports/", SystemReportsApi.as_view(), name="api_system_reports"),
     path("cohorts/<uuid:cohort_id>/reports/", CohortReportsApi.as_view(), name="api_cohort_reports"),
     path("regions/<uuid:region_id>/reports/", RegionReportsApi.as_view(), name="api_region_reports"),
-    path(
-        "projects/<uuid:project_id>/calls/<uuid:call_id>/packs/",
-        CallPacksApi.as_view(),
-        name="api_call_packs",
-    ),
     path("reports/<uuid:run_id>/", ReportRunDetailApi.as_view(), name="api_report_run"),
     path("reports/<uuid:run_id>/download/", ReportRunDownloadApi.as_view(), name="api_report_download"),
 ]

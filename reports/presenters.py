@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from accounts.access import Access
-from coaching.presenters import when_text
 from measurement.charts import Cycle
 from measurement.equity import EQUITY_LABELS
 from measurement.equity_print import PrintedEquity, printed_equity
@@ -19,7 +18,7 @@ from measurement.print_charts import print_chart_svg
 
 from .models import ReportRun
 from .scopes import REQUEST_ROUTES
-from .selectors import ProjectReportData, pack_data_changed_since, packs_of_call
+from .selectors import ProjectReportData
 
 STATUS_TAG_COLOURS = {
     ReportRun.Status.QUEUED: "grey",
@@ -139,7 +138,8 @@ class ReportRunPresenter:
         return self.run.status == ReportRun.Status.FAILED
 
 
-def _date(value) -> str:
+def date_text(value) -> str:
+    """A date as every printed report writes it."""
     return f"{value:%-d %B %Y}" if value else ""
 
 
@@ -208,7 +208,7 @@ class ProjectReportPresenter:
 
     @property
     def generated_on(self) -> str:
-        return _date(self.data.generated_on)
+        return date_text(self.data.generated_on)
 
     @property
     def document_title(self) -> str:
@@ -239,7 +239,7 @@ class ProjectReportPresenter:
                 "vision": statement.vision,
                 "aim": (
                     f"{statement.aim_what} for {statement.aim_for_whom}: {statement.aim_target_percent}% "
-                    f"by {_date(statement.aim_by_when)}"
+                    f"by {date_text(statement.aim_by_when)}"
                 ),
             }
             for statement in self.data.statements
@@ -266,8 +266,8 @@ class ProjectReportPresenter:
                 "number": cycle.number,
                 "status": cycle.get_status_display(),
                 "objective": cycle.objective,
-                "starts_on": _date(cycle.starts_on),
-                "ends_on": _date(cycle.ends_on),
+                "starts_on": date_text(cycle.starts_on),
+                "ends_on": date_text(cycle.ends_on),
                 "decision": cycle.get_act_decision_display() or "Not decided yet",
                 "next_steps": cycle.next_steps,
             }
@@ -289,7 +289,7 @@ class ProjectReportPresenter:
             {
                 "cycle": f"{cycle.ramp.title}: cycle {cycle.number}",
                 "next_steps": cycle.next_steps,
-                "date": _date(cycle.ends_on or cycle.starts_on),
+                "date": date_text(cycle.ends_on or cycle.starts_on),
             }
             for cycle in self.data.next_steps
         ]
@@ -299,9 +299,9 @@ class ProjectReportPresenter:
             {
                 "text": action.text,
                 "owner": action.owner or "Not given",
-                "due_on": _date(action.due_on) or "No date",
-                "call": f"{action.call.get_kind_display()} on {_date(action.call.scheduled_for)}",
-                "done_on": _date(action.done_on),
+                "due_on": date_text(action.due_on) or "No date",
+                "call": f"{action.call.get_kind_display()} on {date_text(action.call.scheduled_for)}",
+                "done_on": date_text(action.done_on),
             }
             for action in actions
         ]
@@ -424,7 +424,7 @@ class MultiProjectReportPresenter:
 
     @property
     def generated_on(self) -> str:
-        return _date(self.generated_on_date)
+        return date_text(self.generated_on_date)
 
     @property
     def organisation_count(self) -> int:
@@ -445,97 +445,3 @@ class MultiProjectReportPresenter:
             summary,
             *((name, header, rows) for name, (header, rows) in merged.items() if name != "Project"),
         ]
-
-
-@dataclass
-class PackReportPresenter:
-    """The pre-call pack PDF: PreCallPack's content, with the aim chart at full size and the last return."""
-
-    pack: object  # coaching.presenters.PreCallPack
-    last_return: object  # coaching.presenters.ReturnPresenter | None
-    generated_on_date: object
-
-    def __getattr__(self, name):
-        return getattr(self.pack, name)
-
-    @cached_property
-    def aim(self) -> ReportMeasurePresenter | None:
-        aim = self.pack.aim
-        return ReportMeasurePresenter(aim.measure, aim.access, chart=aim.chart) if aim else None
-
-    @property
-    def call(self):
-        return self.pack.call
-
-    @property
-    def document_title(self) -> str:
-        return f"Pre-call pack: {self.pack.project.title}"
-
-    @property
-    def call_text(self) -> str:
-        return f"{self.call.get_kind_display()} on {when_text(self.call.scheduled_for)}"
-
-    @property
-    def generated_on(self) -> str:
-        return _date(self.generated_on_date)
-
-    def open_action_rows(self) -> list[dict]:
-        return [
-            {
-                "text": action.text,
-                "owner": action.owner or "Not given",
-                "due_on": _date(action.due_on) or "No date",
-                "call": (
-                    "This call"
-                    if action.call_id == self.call.pk
-                    else f"Carried from the {action.call.get_kind_display().lower()} on "
-                    f"{_date(action.call.scheduled_for)}"
-                ),
-            }
-            for action in self.pack.open_actions
-        ]
-
-
-@dataclass
-class PackStatus:
-    """What the pack page says about a call's pre-call pack PDF: none yet, being made, ready, or out of
-    date because something it shows changed since it was made."""
-
-    call: object  # coaching.models.CoachingCall, read through call_visible
-    access: Access
-    run: ReportRunPresenter | None
-
-    @classmethod
-    def of(cls, *, call, access: Access) -> "PackStatus":
-        run = packs_of_call(call=call).first()
-        return cls(call=call, access=access, run=ReportRunPresenter(run, access) if run else None)
-
-    @property
-    def generate_url(self) -> str:
-        return reverse(
-            "call_pack_generate", kwargs={"project_id": self.call.project_id, "call_id": self.call.pk}
-        )
-
-    @property
-    def is_ready(self) -> bool:
-        return self.run is not None and self.run.status == ReportRun.Status.DONE
-
-    @property
-    def is_in_progress(self) -> bool:
-        return self.run is not None and self.run.is_in_progress
-
-    @cached_property
-    def is_out_of_date(self) -> bool:
-        if not self.is_ready:
-            return False
-        return pack_data_changed_since(call=self.call, moment=self.run.started_at or self.run.created_at)
-
-    @property
-    def can_generate(self) -> bool:
-        return not self.is_in_progress and (self.run is None or not self.is_ready or self.is_out_of_date)
-
-    @property
-    def generate_text(self) -> str:
-        if self.run is None:
-            return "Generate the pre-call pack (PDF)"
-        return "Make it again"

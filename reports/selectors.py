@@ -7,20 +7,19 @@ the report holds nothing its readers could not already read on the project's pag
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import Access
-from coaching.models import CallAction, CoachingCall, MonthlyReturn
-from coproduction.models import Comment, PdsaCycle, ResponseTheme, Statement, TeamMember, Theme
-from measurement.models import DataPoint, Measure
+from coproduction.models import PdsaCycle, ResponseTheme, Statement, TeamMember, Theme
+from measurement.models import Measure
 from projects.models import Project
-from projects.selectors import records_of
 
 from .models import ReportRun
+from .registry import actions_of
 from .scopes import Scope, may_read_multi_project_run
 
 QUOTES_PER_THEME = 3
@@ -41,13 +40,6 @@ def runs_of_scope(*, access: Access, scope: Scope) -> list[ReportRun]:
     `scope_visible`."""
     runs = ReportRun.objects.filter(scope_kind=scope.kind, scope_id=scope.pk).select_related("requested_by")
     return [run for run in runs[:RECENT_RUNS_CHECKED] if may_read_multi_project_run(access, run)]
-
-
-def packs_of_call(*, call: CoachingCall) -> QuerySet[ReportRun]:
-    """A call's pre-call pack runs, newest first. The caller has read `call` through `call_visible`."""
-    return ReportRun.objects.filter(
-        organisation_id=call.organisation_id, call=call, scope_kind=ReportRun.ScopeKind.CALL
-    ).select_related("requested_by")
 
 
 def may_read_run(access: Access, run: ReportRun) -> bool:
@@ -106,8 +98,10 @@ class CoDesignBalance:
 
 @dataclass
 class CoachingActions:
-    open: list[CallAction] = field(default_factory=list)
-    recently_done: list[CallAction] = field(default_factory=list)
+    """The actions agreed on the project's calls (`registry.actions_of`)."""
+
+    open: list = field(default_factory=list)
+    recently_done: list = field(default_factory=list)
 
 
 @dataclass
@@ -175,12 +169,7 @@ def projects_report_data(*, projects: list[Project]) -> list[ProjectReportData]:
     for entry in sorted(themes.values(), key=lambda entry: (-entry.response_count, entry.theme.name)):
         themes_by_project[entry.theme.project_id].append(entry)
     members = _grouped(of(TeamMember).filter(active=True))
-    actions = _grouped(
-        of(CallAction)
-        .filter(Q(done_on__isnull=True) | Q(done_on__gte=today - timedelta(days=RECENTLY_DONE_DAYS)))
-        .select_related("call")
-        .order_by(F("due_on").asc(nulls_last=True), "call__scheduled_for", "created_at")
-    )
+    actions = _grouped(actions_of(projects=projects, done_since=today - timedelta(days=RECENTLY_DONE_DAYS)))
     return [
         ProjectReportData(
             project=project,
@@ -232,34 +221,3 @@ def multi_project_run_projects(*, run: ReportRun) -> list[Project]:
         .select_related("organisation__system", "enrolment__cohort__programme", "phase")
         .order_by("organisation__name", "title", "pk")
     )
-
-
-def last_return_of(*, project: Project) -> MonthlyReturn | None:
-    """The project's most recent submitted monthly return, for its pre-call pack."""
-    return (
-        records_of(project=project, model=MonthlyReturn)
-        .filter(status=MonthlyReturn.Status.SUBMITTED)
-        .order_by("-month")
-        .first()
-    )
-
-
-def pack_call(*, run: ReportRun) -> CoachingCall:
-    """The call a pre-call pack run is for, with its project. Read in the task's tenant scope."""
-    call = CoachingCall.objects.select_related(
-        "project__organisation__system", "project__enrolment__cohort__programme", "project__phase"
-    ).get(pk=run.call_id)
-    return call
-
-
-def pack_data_changed_since(*, call: CoachingCall, moment: datetime) -> bool:
-    """Whether anything a pre-call pack shows changed after `moment`: one query per kind of record."""
-    project = call.project
-    if call.updated_at > moment or project.updated_at > moment:
-        return True
-    for model in (CallAction, PdsaCycle, Comment, Measure, MonthlyReturn):
-        if records_of(project=project, model=model).filter(updated_at__gt=moment).exists():
-            return True
-    return DataPoint.objects.filter(
-        organisation_id=project.organisation_id, measure__project=project, updated_at__gt=moment
-    ).exists()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,26 +17,14 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.access import Access
 from alwaysevents.audit import audit
-from coaching.models import CoachingCall
 from projects.models import Project
 
 from .exports import tables_to_csv, tables_to_xlsx
 from .models import ReportRun, report_file_name
-from .presenters import (
-    MultiProjectReportPresenter,
-    PackReportPresenter,
-    ProjectReportPresenter,
-    ReportRunPresenter,
-)
+from .presenters import MultiProjectReportPresenter, ProjectReportPresenter, ReportRunPresenter
+from .registry import renderer_of
 from .scopes import Scope, may_read_scope, scope_projects
-from .selectors import (
-    last_return_of,
-    may_read_run,
-    multi_project_run_projects,
-    pack_call,
-    project_report_data,
-    projects_report_data,
-)
+from .selectors import may_read_run, multi_project_run_projects, project_report_data, projects_report_data
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +49,9 @@ def render_in_parts(report, **kwargs) -> bytes:
     return render(report, **kwargs)
 
 
-def _enqueue(run_id: uuid.UUID) -> None:
-    """Publish the render task; with the broker unreachable the run fails with a clear message instead of
-    the page failing with a server error."""
+def report_enqueue(*, run_id: uuid.UUID) -> None:
+    """Publish the run's render task, once the run is committed (`transaction.on_commit`); with the broker
+    unreachable the run fails with a clear message instead of the page failing with a server error."""
     from .tasks import render_report_task
 
     try:
@@ -94,7 +82,7 @@ def report_request(
         requested_by=access.user,
     )
     audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    transaction.on_commit(lambda: report_enqueue(run_id=run.pk))
     return run
 
 
@@ -119,45 +107,8 @@ def scope_report_request(*, access: Access, scope: Scope, kind: str = ReportRun.
         requested_by=access.user,
     )
     audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    transaction.on_commit(lambda: report_enqueue(run_id=run.pk))
     return run
-
-
-@transaction.atomic
-def pack_request(*, access: Access, call: CoachingCall) -> ReportRun:
-    """A coach (or anyone who reads the project) asks for the call's pre-call pack PDF, again if they like:
-    each request is a new run, so the pack can be made again once its data changed. The caller has read
-    `call` through `call_visible`."""
-    access.require_read_project(call.project)
-    run = ReportRun.objects.create(**_pack_fields(call), requested_by=access.user)
-    audit(actor=access.user, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
-    transaction.on_commit(lambda: _enqueue(run.pk))
-    return run
-
-
-def pack_request_automatic(*, call: CoachingCall, job: str) -> ReportRun | None:
-    """The beat job asks for a call's pack: once per call, however often or concurrently it runs (a
-    unique constraint holds the line). Nobody requested it, so nobody is emailed. Runs in the job's
-    all-organisations scope; returns None when the call already has its automatic pack."""
-    try:
-        with transaction.atomic():
-            run = ReportRun.objects.create(**_pack_fields(call), requested_by=None)
-    except IntegrityError:
-        return None
-    audit(system_job=job, action="report.request", obj=run, changed=["kind", "scope_kind", "scope_id"])
-    transaction.on_commit(lambda: _enqueue(run.pk))
-    return run
-
-
-def _pack_fields(call: CoachingCall) -> dict:
-    return {
-        "organisation_id": call.organisation_id,
-        "project_id": call.project_id,
-        "call": call,
-        "scope_kind": ReportRun.ScopeKind.CALL,
-        "scope_id": call.pk,
-        "kind": ReportRun.Kind.PDF,
-    }
 
 
 @transaction.atomic
@@ -175,7 +126,7 @@ def report_retry(*, access: Access, run: ReportRun) -> ReportRun:
     run.status, run.progress, run.error, run.finished_at = ReportRun.Status.QUEUED, 0, "", None
     run.save(update_fields=["status", "progress", "error", "finished_at", "updated_at"])
     audit(actor=access.user, action="report.retry", obj=run, changed=["status"])
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    transaction.on_commit(lambda: report_enqueue(run_id=run.pk))
     return run
 
 
@@ -249,8 +200,9 @@ def _store(*, run_id: uuid.UUID, content: bytes) -> bool:
 
 def _render(run: ReportRun) -> bytes:
     access = Access(user=run.requested_by)
-    if run.scope_kind == ReportRun.ScopeKind.CALL:
-        return _render_pack(run, access)
+    renderer = renderer_of(run.scope_kind)
+    if renderer is not None:
+        return renderer(run, access=access, progress=lambda percent: _set_progress(run.pk, percent))
     if run.scope_kind == ReportRun.ScopeKind.PROJECT:
         project = Project.objects.select_related(
             "organisation__system", "enrolment__cohort__programme", "phase"
@@ -281,24 +233,6 @@ def _render(run: ReportRun) -> bytes:
     _set_progress(run.pk, 70)
     return render_pdf(
         template="reports/project_report.jinja", context={"report": report}, title=report.document_title
-    )
-
-
-def _render_pack(run: ReportRun, access: Access) -> bytes:
-    from coaching.presenters import PreCallPack, ReturnPresenter
-
-    call = pack_call(run=run)
-    last_return = last_return_of(project=call.project)
-    report = PackReportPresenter(
-        pack=PreCallPack(call, access),
-        last_return=ReturnPresenter(last_return, access) if last_return else None,
-        generated_on_date=timezone.localdate(),
-    )
-    if report.aim is not None:
-        report.aim.svg  # noqa: B018 - draw the chart before the layout
-    _set_progress(run.pk, 60)
-    return render_pdf(
-        template="reports/pre_call_pack.jinja", context={"report": report}, title=report.document_title
     )
 
 

@@ -1,5 +1,5 @@
-"""Report pages: ask for a project's, organisation's, system's, cohort's or region's report, or a call's
-pre-call pack; watch it progress, download it, retry it. Thin views."""
+"""Report pages: ask for a project's, organisation's, system's, cohort's or region's report; watch it (or a
+call's pre-call pack: `coaching.views`) progress, download it, retry it. Thin views."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coaching.selectors import call_visible
 from coproduction.presenters.projects import ProjectPresenter
 from projects.selectors import project_visible
 
@@ -17,7 +16,7 @@ from .models import ReportRun
 from .presenters import ReportRunPresenter
 from .scopes import scope_projects, scope_visible
 from .selectors import run_visible, runs_of_project, runs_of_scope
-from .services import pack_request, report_request, report_retry, scope_report_request
+from .services import report_request, report_retry, scope_report_request
 
 RECENT_RUNS = 10
 
@@ -84,15 +83,6 @@ def region_report_new(request, region_id):
     return _scope_report_new(request, ReportRun.ScopeKind.REGION, region_id)
 
 
-@require_POST
-def call_pack_generate(request, project_id, call_id):
-    """Make the call's pre-call pack PDF (again); its state shows on the pack page."""
-    call = call_visible(access=request.access, project_id=project_id, call_id=call_id)
-    pack_request(access=request.access, call=call)
-    messages.success(request, "We are making the pre-call pack. It takes a few seconds.")
-    return redirect("call_pack", project_id=call.project_id, call_id=call.pk)
-
-
 @require_GET
 def report_run(request, run_id):
     """The run's progress. htmx polls the same address for the progress fragment; without JavaScript the
@@ -126,11 +116,6 @@ urlpatterns = [
     path("systems/<uuid:system_id>/reports/", system_report_new, name="report_request_system"),
     path("cohorts/<uuid:cohort_id>/reports/", cohort_report_new, name="report_request_cohort"),
     path("regions/<uuid:region_id>/reports/", region_report_new, name="report_request_region"),
-    path(
-        "projects/<uuid:project_id>/calls/<uuid:call_id>/pack/generate/",
-        call_pack_generate,
-        name="call_pack_generate",
-    ),
     path("reports/<uuid:run_id>/", report_run, name="report_run"),
     path("reports/<uuid:run_id>/download/", report_download, name="report_download"),
     path("reports/<uuid:run_id>/retry/", report_retry_view, name="report_retry"),

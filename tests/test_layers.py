@@ -1,9 +1,8 @@
 """The apps import one way, down the layers drawn in docs/architecture.md.
 
 Every import in the apps' code is read, function-local ones included (they hide a circle as well as a
-top-level one does). An import of a higher layer fails unless the module is listed in UPWARD, the imports
-that remain to be moved. UPWARD may only shrink: a listed import that is gone fails too, so the list is
-kept exact.
+top-level one does). Any import of a higher layer fails. (Until 7 December 2026 a list of the imports still
+to be moved was allowed; it is empty now, and gone.)
 """
 
 import ast
@@ -31,17 +30,6 @@ COMPOSITION_ROOT = {"alwaysevents/urls.py", "alwaysevents/celery.py"}
 # Pure packages any layer may import: they import no app (their own included) and no Django, so they cannot
 # close a circle. The SPC engine's place in measurement is fixed by its specification (SPC.md).
 LIBRARIES = {"measurement.spc"}
-
-# Imports against the layers that remain (docs/architecture.md, "What is left"): module -> the apps above it
-# that it imports: the pre-call pack, a report about a coaching call, whose reports modules read the call,
-# its actions and the last return.
-UPWARD = {
-    "reports/api.py": {"coaching"},
-    "reports/presenters.py": {"coaching"},
-    "reports/selectors.py": {"coaching"},
-    "reports/services.py": {"coaching"},
-    "reports/views.py": {"coaching"},
-}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -77,18 +65,8 @@ def upward_imports() -> dict[str, set[str]]:
     return found
 
 
-def test_no_app_imports_a_layer_above_it_beyond_the_imports_left_to_move():
-    found = upward_imports()
-    new = {module: apps - UPWARD.get(module, set()) for module, apps in found.items()}
-    new = {module: apps for module, apps in new.items() if apps}
-    assert new == {}, "imports against the layers of docs/architecture.md"
-
-
-def test_the_list_of_imports_left_to_move_is_exact():
-    found = upward_imports()
-    gone = {module: apps - found.get(module, set()) for module, apps in UPWARD.items()}
-    gone = {module: apps for module, apps in gone.items() if apps}
-    assert gone == {}, "these imports are gone: take them off UPWARD"
+def test_no_app_imports_a_layer_above_it():
+    assert upward_imports() == {}, "imports against the layers of docs/architecture.md"
 
 
 def test_the_libraries_import_no_app_and_no_django():

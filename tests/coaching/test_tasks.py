@@ -35,7 +35,7 @@ class TestPreCallPacks:
 
     def test_a_call_whose_pack_a_coach_already_asked_for_is_left_alone(self, world, settings, system_scope):
         from accounts.access import Access
-        from reports.services import pack_request
+        from coaching.services_packs import pack_request
 
         settings.PRE_CALL_PACK_DAYS = 2
         call = make_call(world.project_a, days=1)
@@ -44,7 +44,7 @@ class TestPreCallPacks:
         assert ReportRun.objects.filter(call=call).count() == 1
 
     def test_the_automatic_pack_is_unique_even_when_asked_for_twice_at_once(self, world, system_scope):
-        from reports.services import pack_request_automatic
+        from coaching.services_packs import pack_request_automatic
 
         call = make_call(world.project_a, days=1)
         assert pack_request_automatic(call=call, job="test") is not None

@@ -18,12 +18,12 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.access import Access
 from accounts.services import api_token_create
 from coaching.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.services_packs import pack_request_automatic
 from measurement.points import current_period
 from measurement.services import measure_create, stratum_points_upsert
 from measurement.strata import StratumInput
 from programmes.models import Organisation
 from reports.models import ReportRun
-from reports.services import pack_request_automatic
 
 # One sample for every URL parameter name. Protected samples belong to organisation A (or to A's team member).
 SAMPLES = {

@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.access import Access
 from alwaysevents.models import AuditEvent
 from coaching.models import CallAction, CoachingCall, MonthlyReturn
+from coaching.services_packs import pack_request, pack_request_automatic
 from reports.models import ReportRun
-from reports.services import pack_request, pack_request_automatic, report_render
+from reports.services import report_render
 
 from .helpers import pdf_info, pdf_text
 
