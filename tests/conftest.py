@@ -33,6 +33,24 @@ def require_service(name: str, available: bool) -> None:
 
 
 @pytest.fixture
+def own_postgres_database(request):
+    """A PostgreSQL database of the test module's own on the suite's server, dropped afterwards."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    require_service("PostgreSQL", url.startswith("postgres") and _reachable(url, 5432))
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/')}_{request.module.__name__.rsplit('.', 1)[-1].removeprefix('test_')}"
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield parsed._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL")
     require_service("Redis", _reachable(url, 6379))

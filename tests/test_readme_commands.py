@@ -16,12 +16,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
-
-import pytest
 
 from tests import test_development_checkout, test_health_and_settings
-from tests.conftest import _reachable, require_service
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -180,24 +176,6 @@ def test_ci_runs_make_test():
     assert "@scripts/test.sh" in makefile.split("\ntest:")[1].split("\n\n")[0]
     assert re.search(r"^scripts/check-make-up\.sh$", ci, re.MULTILINE), "CI runs make up end to end"
     assert "@scripts/check-make-up.sh" in makefile.split("\ncheck-up:")[1].split("\n\n")[0]
-
-
-@pytest.fixture
-def own_postgres_database():
-    """A PostgreSQL database of this test's own on the suite's server, dropped afterwards."""
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    require_service("PostgreSQL", url.startswith("postgres") and _reachable(url, 5432))
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/')}_readme"
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield parsed._replace(path=f"/{name}").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_seed_national_as_typed(tmp_path, own_postgres_database):
