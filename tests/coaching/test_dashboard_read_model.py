@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.access import Access
+from accounts.models import User
 from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations, tenant_scope
 from coaching import services as coaching_services
@@ -877,6 +878,28 @@ def test_a_reader_repairs_the_entries_the_beat_task_has_not_got_to(world, system
         world.project_b.pk: None,
     }
     assert DashboardEntry.objects.get(project=world.project_a).expires_at > timezone.now()
+
+
+def test_the_entries_a_reader_may_see_are_the_entries_of_the_projects_they_may_read(world, system_scope):
+    """`entries_visible` asks the entries' copies what `Access.readable_projects` asks the projects: the two
+    name the same projects for every role, a system's own project and a superuser included."""
+    from coaching.selectors_dashboards import entries_visible
+    from projects.selectors import projects_visible
+
+    make_project(world.system_a, world.cohort_2, "Alpha system-wide project", world.programme)
+    dashboard_entries_rebuild()
+    superuser = User.objects.create_superuser("root@example.org", "a-long-test-password-1")
+    readers = [value for value in vars(world).values() if isinstance(value, User)] + [superuser]
+    assert len(readers) > 15
+    seen = set()
+    for reader in readers:
+        access = Access.for_user(reader)
+        with tenant_scope(lambda access=access: access.organisation_ids, reason="read as the reader"):
+            projects = set(projects_visible(access=access).values_list("pk", flat=True))
+            entries = set(entries_visible(access=access).values_list("project_id", flat=True))
+        assert entries == projects, reader.email
+        seen.add(frozenset(projects))
+    assert len(seen) >= 6  # the readers see different sets of projects, so the comparison can tell them apart
 
 
 def test_seeding_the_demo_builds_the_entries_a_bulk_load_left_out(world, system_scope):
