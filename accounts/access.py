@@ -8,6 +8,7 @@ follows it row by row.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,6 +33,33 @@ def _ids(grants, role: str, target: str) -> frozenset[uuid.UUID]:
         for grant in grants
         if grant.role == role and getattr(grant, f"{target}_id")
     )
+
+
+@dataclass(frozen=True)
+class ReadableBy:
+    """Where a table keeps the facts reading turns on, so one definition of who may read
+    (`Access.readable`) filters projects and the rows made from them alike. Each is a field path for `__in`;
+    `in_regions` gives the condition for rows of organisations in these regions, a system's own and its
+    members'."""
+
+    project: str
+    organisation: str
+    system: str
+    programme: str
+    cohort: str
+    in_regions: Callable[[frozenset[uuid.UUID]], Q]
+
+
+PROJECT_FIELDS = ReadableBy(
+    project="pk",
+    organisation="organisation_id",
+    system="organisation__system_id",
+    programme="enrolment__cohort__programme_id",
+    cohort="enrolment__cohort_id",
+    in_regions=lambda region_ids: (
+        Q(organisation__region_id__in=region_ids) | Q(organisation__system__region_id__in=region_ids)
+    ),
+)
 
 
 @dataclass
@@ -154,19 +182,22 @@ class Access:
 
     def readable_projects(self) -> Q:
         """A filter for Project querysets: the projects this user may read."""
+        return self.readable(PROJECT_FIELDS)
+
+    def readable(self, fields: ReadableBy) -> Q:
+        """A filter for any table that names a project's facts as `fields` says: the rows of the projects this
+        user may read. A system viewer reads the system's own projects and its members'."""
         if getattr(self.user, "is_superuser", False):
             return Q()
-        programme_ids = self.administered_programme_ids | self.coached_programme_ids
         condition = (
-            Q(pk__in=self.buddy_project_ids | self.team_project_ids)
-            | Q(organisation_id__in=self.administered_organisation_ids)
-            | Q(organisation_id__in=self.viewed_system_ids)
-            | Q(organisation__system_id__in=self.viewed_system_ids)
-            | Q(organisation__region_id__in=self.viewed_region_ids)
-            | Q(organisation__system__region_id__in=self.viewed_region_ids)
-            | Q(enrolment__cohort__programme_id__in=programme_ids)
-            | Q(enrolment__cohort_id__in=self.coached_cohort_ids)
+            Q(**{f"{fields.project}__in": self.buddy_project_ids | self.team_project_ids})
+            | Q(**{f"{fields.organisation}__in": self.administered_organisation_ids | self.viewed_system_ids})
+            | Q(**{f"{fields.system}__in": self.viewed_system_ids})
+            | Q(**{f"{fields.programme}__in": self.administered_programme_ids | self.coached_programme_ids})
+            | Q(**{f"{fields.cohort}__in": self.coached_cohort_ids})
         )
+        if self.viewed_region_ids:
+            condition |= fields.in_regions(self.viewed_region_ids)
         return condition
 
     def can_read_project(self, project: Project) -> bool:

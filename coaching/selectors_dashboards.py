@@ -39,7 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import Access
+from accounts.access import Access, ReadableBy
 from accounts.models import Role, RoleGrant, User
 from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations
@@ -479,35 +479,15 @@ def _row(entry: DashboardEntry, partner_names: dict, shown: _Shown, today: date)
     )
 
 
-def entries_of(projects: QuerySet[Project]) -> QuerySet[DashboardEntry]:
-    """The read-model rows of these projects, with the writes of this transaction flushed first. Rows whose
-    clock-only facts expired are rebuilt as they are counted (`DashboardRows`, `ProjectLines`); a project with
-    no entry yet (loaded in bulk) gets one from the beat task, `rebuild_dashboard_entries` or `seed_demo`."""
-    read_models.flush()
-    return DashboardEntry.objects.filter(project__in=projects.order_by().values("pk"))
-
-
 def entries_visible(*, access: Access) -> QuerySet[DashboardEntry]:
-    """The read-model rows of the projects the reader may read: `Access.readable_projects`, asked of the
-    entries' own copies of the organisation, system, cohort and programme it turns on, so a dashboard filters
-    one table rather than joining five in a subquery of the projects (tests/coaching/
-    test_dashboard_read_model.py holds the two to the same projects for every role). Flushed first, as
-    `entries_of`."""
+    """The read-model rows of the projects the reader may read: `Access.readable`, asked of the entries' own
+    copies of the organisation, system, cohort and programme it turns on, so a dashboard filters one table
+    rather than joining five in a subquery of the projects. The writes of this transaction are flushed first.
+    Rows whose clock-only facts expired are rebuilt as they are counted (`DashboardRows`, `ProjectLines`); a
+    project with no entry yet (loaded in bulk) gets one from the beat task, `rebuild_dashboard_entries` or
+    `seed_demo`."""
     read_models.flush()
-    entries = DashboardEntry.objects.all()
-    if _is_superuser(access):
-        return entries
-    programme_ids = access.administered_programme_ids | access.coached_programme_ids
-    readable = (
-        Q(project_id__in=access.buddy_project_ids | access.team_project_ids)
-        | Q(organisation_id__in=access.administered_organisation_ids | access.viewed_system_ids)
-        | Q(system_id__in=access.viewed_system_ids)
-        | Q(programme_id__in=programme_ids)
-        | Q(cohort_id__in=access.coached_cohort_ids)
-    )
-    if access.viewed_region_ids:
-        readable |= in_regions(access.viewed_region_ids)
-    return entries.filter(readable)
+    return DashboardEntry.objects.filter(access.readable(ENTRY_READ_FIELDS))
 
 
 def in_regions(region_ids: Iterable[uuid.UUID]) -> Q:
@@ -515,6 +495,16 @@ def in_regions(region_ids: Iterable[uuid.UUID]) -> Q:
     its organisation when that is a system)."""
     organisations = Organisation.objects.filter(region_id__in=list(region_ids)).values("pk")
     return Q(organisation_id__in=organisations) | Q(system_id__in=organisations)
+
+
+ENTRY_READ_FIELDS = ReadableBy(
+    project="project_id",
+    organisation="organisation_id",
+    system="system_id",
+    programme="programme_id",
+    cohort="cohort_id",
+    in_regions=in_regions,
+)
 
 
 def _refreshed_if_expired(entries: QuerySet[DashboardEntry], expired: int) -> bool:

@@ -27,7 +27,7 @@ from alwaysevents import read_models
 from alwaysevents.tenancy import all_organisations, tenant_scope
 from coaching import services as coaching_services
 from coaching.models import CoachingCall, DashboardEntry
-from coaching.selectors_dashboards import DashboardRows, dashboard_entries_built, entries_of
+from coaching.selectors_dashboards import DashboardRows, dashboard_entries_built, entries_visible
 from coaching.services_dashboards import (
     ENTRY_FIELDS,
     dashboard_entries_rebuild,
@@ -92,6 +92,11 @@ def acting(user) -> Iterator[Access]:
     access = Access.for_user(user)
     with tenant_scope(lambda: access.organisation_ids, reason="test: a request of this user"):
         yield access
+
+
+def entry_read_by(user, project) -> DashboardEntry:
+    """The project's entry as the dashboards read it for this user: flushed, and filtered by their access."""
+    return entries_visible(access=Access.for_user(user)).get(project_id=project.pk)
 
 
 def entries_snapshot() -> dict[str, dict]:
@@ -736,7 +741,8 @@ def test_a_service_write_shows_in_its_entry_inside_the_transaction(world):
     before = entry_of(world.project_a).unresolved_comments
     with transaction.atomic():
         comment_on(world)
-        # Neither flushed nor read through entries_of: the service's atomic block rebuilt it as it closed.
+        # Neither flushed nor read through entries_visible: the service's atomic block rebuilt it as it
+        # closed.
         assert entry_of(world.project_a).unresolved_comments == before + 1
 
 
@@ -779,7 +785,7 @@ def test_the_entry_commits_and_rolls_back_with_the_write(world):
         raise RolledBack
     assert committed_entry(world.project_a).unresolved_comments == before
     with all_organisations(reason="test reads the entries"):
-        assert entries_of(Project.objects.filter(pk=world.project_a.pk)).get().unresolved_comments == before
+        assert entry_read_by(world.a_member, world.project_a).unresolved_comments == before
 
     comment_on(world)  # its own transaction: the entry is rebuilt as it commits (alwaysevents.db)
     assert committed_entry(world.project_a).unresolved_comments == before + 1
@@ -787,10 +793,10 @@ def test_the_entry_commits_and_rolls_back_with_the_write(world):
 
 def test_a_row_saved_or_deleted_through_the_orm_marks_its_project(world, system_scope):
     read_models.flush()
-    project_a = Project.objects.filter(pk=world.project_a.pk)
-    assert entries_of(project_a).get().suggested_score == Decimal("0.5")  # a carer, and no staff yet
+    # a carer, and no staff yet
+    assert entry_read_by(world.a_member, world.project_a).suggested_score == Decimal("0.5")
     TeamMember.objects.create(organisation=world.org_a, project=world.project_a, role="staff", name="Ana")
-    assert entries_of(project_a).get().suggested_score == Decimal("2.0")
+    assert entry_read_by(world.a_member, world.project_a).suggested_score == Decimal("2.0")
 
     comments = entry_of(world.project_a).unresolved_comments
     comment = Comment.objects.create(
@@ -870,7 +876,8 @@ def test_a_reader_repairs_the_entries_the_beat_task_has_not_got_to(world, system
     CoachingCall.objects.filter(pk=call.pk).update(scheduled_for=timezone.now() - timedelta(minutes=5))
     DashboardEntry.objects.filter(project=world.project_a).update(expires_at=timezone.now())
 
-    rows = DashboardRows(entries_of(Project.objects.all()))
+    superuser = User.objects.create_superuser("root@example.org", "a-long-test-password-1")
+    rows = DashboardRows(entries_visible(access=Access.for_user(superuser)))
     assert len(rows) == 3  # counting the rows rebuilds the expired one
     assert {row.project.pk: row.next_call for row in rows} == {
         world.project_a.pk: None,
@@ -881,9 +888,9 @@ def test_a_reader_repairs_the_entries_the_beat_task_has_not_got_to(world, system
 
 
 def test_the_entries_a_reader_may_see_are_the_entries_of_the_projects_they_may_read(world, system_scope):
-    """`entries_visible` asks the entries' copies what `Access.readable_projects` asks the projects: the two
-    name the same projects for every role, a system's own project and a superuser included."""
-    from coaching.selectors_dashboards import entries_visible
+    """`Access.readable` asked of the entries' copies (`ENTRY_READ_FIELDS`) and of the projects
+    (`PROJECT_FIELDS`) names the same projects for every role, a system's own project and a superuser
+    included: the copies are the projects' facts."""
     from projects.selectors import projects_visible
 
     make_project(world.system_a, world.cohort_2, "Alpha system-wide project", world.programme)
