@@ -94,7 +94,55 @@ def readers() -> dict:
     }
 
 
-class Writer(threading.Thread):
+class Writer:
+    """The writer, in a process of its own (this script with --writer), started before a page's load and
+    stopped after it. As a thread of the load generator its Python (about 30 ms a write, most of it rebuilding
+    the project's dashboard entry) held the interpreter lock that the clients' threads need to read their
+    clocks and parse answers, so its stalls were counted in the pages' latencies."""
+
+    def __init__(self):
+        self.written = 0
+        self.seconds = 0.0
+        self.errors: list[str] = []
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, __file__, "--writer"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ,
+        )
+        if self._process.stdout.readline().strip() != "ready":
+            self._process.kill()
+            raise RuntimeError("the writer process did not start")
+
+    def stop(self) -> None:
+        """Close its input (its signal to stop) and read what it wrote."""
+        output, _ = self._process.communicate(input="", timeout=120)
+        if self._process.returncode != 0:
+            self.errors.append(f"the writer process exited {self._process.returncode}")
+            return
+        figures = json.loads(output.strip().splitlines()[-1])
+        self.written, self.seconds, self.errors = figures["written"], figures["seconds"], figures["errors"]
+
+
+def write_until_input_closes() -> dict:
+    """In the --writer process: write until the main process closes this one's input, then the figures."""
+    import django
+
+    django.setup()
+    writing = Writing()
+    writing.start()
+    print("ready", flush=True)
+    sys.stdin.read()
+    writing.stopping.set()
+    writing.join()
+    return {"written": writing.written, "seconds": writing.seconds, "errors": writing.errors}
+
+
+class Writing(threading.Thread):
     """Enters a data point a fifth of a second into a random project's aim measure, as its team member,
     through `measurement.services.points_upsert` (the service every data-entry path calls)."""
 
@@ -188,8 +236,7 @@ def measured(port: int, picked: dict, *, pages=("coach dashboard", "system dashb
                 port, session_cookies(picked[page]), clients=CLIENTS, seconds=SECONDS, warm_up=WARM_UP
             )
     finally:
-        writer.stopping.set()
-        writer.join()
+        writer.stop()
     return loads, writer
 
 
@@ -208,7 +255,8 @@ def report(loads: dict, writer: Writer, cache: str, picked: dict) -> list[tuple[
     healthz = loads["/healthz"]
     sizes = {page: len(picked[page]) for page in loads if page in picked}
     print(f"\nPage cache {cache}: {CLIENTS} clients, {SECONDS:.0f} s a page, gunicorn with {WORKERS} workers")
-    print(f"writer: {writer.written / writer.seconds:.1f} data points a second ({writer.written} in all)")
+    writes = writer.written / writer.seconds if writer.seconds else 0.0
+    print(f"writer: {writes:.1f} data points a second ({writer.written} in all)")
     print(f"{'page':<34} {'readers':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'of /healthz':>12}")
     results = []
     for page, load in loads.items():
@@ -238,7 +286,6 @@ def report(loads: dict, writer: Writer, cache: str, picked: dict) -> list[tuple[
                     load.p95_ms <= p95_target,
                 )
             )
-    writes = writer.written / writer.seconds if writer.seconds else 0.0
     results.append(
         (
             f"cache {cache}, writer: data points a second",
@@ -350,7 +397,11 @@ def _figures(load) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scaled", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.writer:  # the environment is the main process's, configured for its database
+        print(json.dumps(write_until_input_closes()))
+        return 0
     database_url, redis_url = _stack.require_environment()
     if arguments.scaled:
         print(json.dumps(scaled_figure(database_url, redis_url)))
